@@ -1,0 +1,167 @@
+//! The `helpdesk` command line.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use sea_orm::TransactionTrait;
+
+use crate::bootstrap::{self, FirstAdmin};
+use crate::infra::db;
+use crate::modules::auth::{password, users};
+use crate::settings::Settings;
+use crate::startup::Application;
+use crate::telemetry;
+
+/// The AI-powered IT helpdesk server.
+#[derive(Debug, Parser)]
+#[command(name = "helpdesk", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply, roll back or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// Apply pending migrations (the default).
+    Up,
+    /// Roll back migrations.
+    Down {
+        /// How many; all when absent.
+        #[arg(long)]
+        steps: Option<u32>,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminAction {
+    /// Create a user; the password is read from standard input (one line).
+    CreateUser {
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Role: employee, agent, team_lead, manager or admin.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            print!("{}", crate::openapi::document_json()?);
+            Ok(())
+        }
+        Command::Serve => serve().await,
+        Command::Migrate { action } => migrate(action.unwrap_or(MigrateAction::Up)).await,
+        Command::Admin {
+            action: AdminAction::CreateUser { email, name, role },
+        } => create_user(&email, &name, &role).await,
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings);
+    let bind = settings.bind.clone();
+    let backend = if settings.database_url().starts_with("sqlite:") { "SQLite" } else { "PostgreSQL" };
+    let redis = if settings.redis_url.is_some() { "Redis" } else { "in-process" };
+    let app = Application::build(settings).await?;
+    let url = format!("http://{}", bind.replace("0.0.0.0", "127.0.0.1"));
+    println!("Helpdesk is listening on {url} (database: {backend}, events and caches: {redis})");
+    println!("  API docs: {url}/api/docs/");
+    match &app.first_admin {
+        FirstAdmin::Exists => println!("  Sign in with an existing account."),
+        FirstAdmin::Created { email } => {
+            println!("  First start: created admin {email} with HELPDESK_ADMIN_PASSWORD.")
+        }
+        FirstAdmin::Generated { email, password } => {
+            println!("  First start: created admin {email}");
+            println!("  Generated password (shown once, change it): {password}");
+        }
+    }
+    println!("  Sign in: POST {url}/api/v1/auth/login with {{\"email\",\"password\"}}");
+    std::io::stdout().flush()?;
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn migrate(action: MigrateAction) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings);
+    let conn = db::connect(&settings).await?;
+    match action {
+        MigrateAction::Up => {
+            db::migrate(&conn).await?;
+            println!("migrations applied");
+        }
+        MigrateAction::Down { steps } => {
+            db::rollback(&conn, steps).await?;
+            println!("migrations rolled back");
+        }
+        MigrateAction::Status => {
+            for (name, applied) in db::status(&conn).await? {
+                println!("{} {name}", if applied { "applied" } else { "pending" });
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn create_user(email: &str, name: &str, role: &str) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings);
+    if std::io::stdin().is_terminal() {
+        eprint!("Password for {email}: ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+    let pass = line.trim_end_matches(['\r', '\n']).to_string();
+    let request = shared_types::admin::CreateUserRequest {
+        email: email.into(),
+        name: name.into(),
+        password: Some(pass.clone()),
+        role: role.into(),
+    };
+    let problems = shared_types::validation::validate_create_user(&request);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        anyhow::bail!("invalid user: {}", list.join("; "));
+    }
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    bootstrap::seed_roles(&conn).await?;
+    let hash = password::hash(pass).await?;
+    let txn = conn.begin().await?;
+    let user = users::create(&txn, email, name, Some(hash), role, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    txn.commit().await?;
+    println!("created {} ({}) as {role}", user.email, user.id);
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! sea-orm entities, one per table. They never leave the `api` crate:
+//! handlers answer with the DTOs of `shared-types`.
+
+pub mod audit_log;
+pub mod permission;
+pub mod refresh_token;
+pub mod role;
+pub mod role_permission;
+pub mod system_config;
+pub mod team;
+pub mod team_member;
+pub mod ticket;
+pub mod ticket_category;
+pub mod ticket_comment;
+pub mod ticket_history;
+pub mod ticket_number_sequence;
+pub mod ticket_related;
+pub mod ticket_tag;
+pub mod user;
+pub mod user_role;

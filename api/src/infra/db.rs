@@ -1,0 +1,71 @@
+//! Database connection: a SQLite file by default, PostgreSQL by URL.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, SqlxSqliteConnector};
+
+use crate::settings::Settings;
+
+/// Opens the configured database. SQLite gets WAL, a busy timeout and
+/// foreign keys; its parent directory is created when missing.
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") {
+        if settings.database_url.is_none() {
+            std::fs::create_dir_all(&settings.data_dir)
+                .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
+        }
+        let options = SqliteConnectOptions::from_str(&url)
+            .context("parsing HELPDESK_DATABASE_URL")?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-32000");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(settings.database_max_connections)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening SQLite database {url}"))?;
+        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+    } else {
+        let mut options = ConnectOptions::new(url);
+        options
+            .max_connections(settings.database_max_connections)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        Database::connect(options).await.context("connecting to PostgreSQL")
+    }
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("running migrations")
+}
+
+/// Rolls back the newest `steps` migrations (all when `None`).
+pub async fn rollback(db: &DatabaseConnection, steps: Option<u32>) -> anyhow::Result<()> {
+    Migrator::down(db, steps).await.context("rolling back migrations")
+}
+
+/// Lists migrations and whether each is applied.
+pub async fn status(db: &DatabaseConnection) -> anyhow::Result<Vec<(String, bool)>> {
+    let applied: Vec<String> = Migrator::get_applied_migrations(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    Ok(Migrator::migrations()
+        .iter()
+        .map(|m| (m.name().to_string(), applied.contains(&m.name().to_string())))
+        .collect())
+}

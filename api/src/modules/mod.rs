@@ -1,0 +1,8 @@
+//! One module per capability. A module exposes a service and its routes;
+//! other modules call that service, never its tables.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod tickets;

@@ -1,0 +1,293 @@
+//! Settings: embedded defaults, then an optional TOML file (`HELPDESK_CONFIG`,
+//! or `helpdesk.toml` in the working directory when present), then `HELPDESK_*`
+//! environment variables. Validated once at start; errors name the bad key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// A value that never prints: logs and `Debug` show `[redacted]`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Everything the server can be told. Field names are the keys of the TOML
+/// file and, upper-cased behind `HELPDESK_`, the environment variables.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on.
+    pub bind: String,
+    /// Where the SQLite file and other local state live.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; a SQLite file in `data_dir` when unset.
+    pub database_url: Option<Secret>,
+    /// Largest database pool.
+    pub database_max_connections: u32,
+    /// `redis://...`; events, caches and rate limits stay in-process when unset.
+    pub redis_url: Option<Secret>,
+    /// Prefix for every Redis key and channel, so installations can share a server.
+    pub redis_prefix: String,
+    /// The address people reach the server at; decides whether cookies are `Secure`.
+    pub public_url: String,
+    /// HMAC key for access tokens; generated once and kept in the database when unset.
+    pub jwt_secret: Option<Secret>,
+    /// Access-token lifetime in seconds.
+    pub access_token_ttl_secs: u64,
+    /// Refresh-token lifetime in days.
+    pub refresh_token_ttl_days: u64,
+    /// First admin's e-mail address, used when the database has no user yet.
+    pub admin_email: Option<String>,
+    /// First admin's password; generated and printed once when unset.
+    pub admin_password: Option<Secret>,
+    /// `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// A tracing filter such as `info` or `helpdesk_api=debug,info`.
+    pub log_level: String,
+    /// HTTP worker threads; one per core when unset.
+    pub workers: Option<usize>,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Failed sign-ins allowed per account within the window.
+    pub login_max_failures_per_account: u32,
+    /// Failed sign-ins allowed per client address within the window.
+    pub login_max_failures_per_ip: u32,
+    /// The failed sign-in window in seconds.
+    pub login_window_secs: u64,
+    /// Seconds a cached set of permissions may be reused.
+    pub permission_cache_ttl_secs: u64,
+    /// The built SPA (Trunk's output); served with a fallback to `index.html`.
+    pub web_dir: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 16,
+            redis_url: None,
+            redis_prefix: "helpdesk".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            jwt_secret: None,
+            access_token_ttl_secs: 30 * 60,
+            refresh_token_ttl_days: 14,
+            admin_email: None,
+            admin_password: None,
+            log_format: LogFormat::Pretty,
+            log_level: "info".into(),
+            workers: None,
+            max_body_bytes: 1024 * 1024,
+            trust_proxy: false,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 50,
+            login_window_secs: 15 * 60,
+            permission_cache_ttl_secs: 60,
+            web_dir: PathBuf::from("dist"),
+        }
+    }
+}
+
+/// A setting that could not be used, naming its key.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The sources could not be read or a value had the wrong type.
+    #[error("invalid settings: {0}")]
+    Load(#[from] Box<figment::Error>),
+    /// A value had the right type but cannot be used.
+    #[error("invalid setting {key}: {message}")]
+    Invalid {
+        /// The environment variable (or TOML key) at fault.
+        key: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+fn invalid(key: &str, message: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid {
+        key: format!("HELPDESK_{}", key.to_uppercase()),
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Reads defaults, the TOML file and the environment, then validates.
+    pub fn load() -> Result<Self, SettingsError> {
+        let file = std::env::var("HELPDESK_CONFIG").map(PathBuf::from).ok();
+        Self::from_figment(Self::figment(file.as_deref()))
+    }
+
+    /// The layered sources, without validation.
+    pub fn figment(file: Option<&Path>) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("helpdesk.toml")),
+        }
+        figment.merge(Env::prefixed("HELPDESK_").ignore(&["config"]))
+    }
+
+    /// Extracts and validates settings from `figment`. Unknown keys are an
+    /// error: a misspelt variable silently ignored is worse than a refusal.
+    pub fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
+        let settings: Settings = figment.extract().map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values that have the right type but may still be unusable.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        self.bind
+            .parse::<SocketAddr>()
+            .map_err(|_| invalid("bind", format!("'{}' is not an address such as 127.0.0.1:8080", self.bind)))?;
+        if let Some(url) = &self.database_url {
+            let url = url.expose();
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(invalid("database_url", "must start with sqlite:, postgres:// or postgresql://"));
+            }
+        }
+        if let Some(url) = &self.redis_url {
+            let url = url.expose();
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                return Err(invalid("redis_url", "must start with redis:// or rediss://"));
+            }
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(invalid("public_url", "must start with http:// or https://"));
+        }
+        if let Some(secret) = &self.jwt_secret
+            && secret.expose().len() < 32
+        {
+            return Err(invalid("jwt_secret", "must be at least 32 characters"));
+        }
+        if self.redis_prefix.is_empty() || self.redis_prefix.contains(char::is_whitespace) {
+            return Err(invalid("redis_prefix", "must be a non-empty word"));
+        }
+        if self.access_token_ttl_secs == 0 || self.refresh_token_ttl_days == 0 {
+            return Err(invalid("access_token_ttl_secs", "token lifetimes must be positive"));
+        }
+        if self.database_max_connections == 0 {
+            return Err(invalid("database_max_connections", "must be at least 1"));
+        }
+        if self.workers == Some(0) {
+            return Err(invalid("workers", "must be at least 1"));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(invalid("max_body_bytes", "must be at least 1024"));
+        }
+        if let Some(email) = &self.admin_email
+            && !shared_types::validation::is_valid_email(email)
+        {
+            return Err(invalid("admin_email", "must be an e-mail address"));
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_string(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("helpdesk.db").display()),
+        }
+    }
+
+    /// Whether cookies must carry the `Secure` attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    #[test]
+    fn defaults_are_embedded() {
+        Jail::expect_with(|_jail| {
+            let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert_eq!(s.bind, "127.0.0.1:8080");
+            assert!(s.database_url().starts_with("sqlite://./data/helpdesk.db"));
+            assert!(s.redis_url.is_none());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        Jail::expect_with(|jail| {
+            jail.create_file("h.toml", "bind = \"0.0.0.0:9000\"\nworkers = 3")?;
+            jail.set_env("HELPDESK_WORKERS", "4");
+            let s = Settings::from_figment(Settings::figment(Some(Path::new("h.toml"))))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(s.bind, "0.0.0.0:9000");
+            assert_eq!(s.workers, Some(4));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_BIND", "not-an-address");
+            let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+            assert!(err.unwrap_or_default().contains("HELPDESK_BIND"));
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_WORKERS", "many");
+            let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+            assert!(err.unwrap_or_default().to_lowercase().contains("workers"));
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_DATABSE_URL", "sqlite://x");
+            let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+            assert!(err.unwrap_or_default().contains("databse_url"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Settings {
+            jwt_secret: Some(Secret::new("x".repeat(40))),
+            ..Settings::default()
+        };
+        assert!(!format!("{s:?}").contains("xxxx"));
+    }
+}

@@ -1,0 +1,148 @@
+//! Building the application: state, routes, middleware, server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::bootstrap::{self, FirstAdmin};
+use crate::error::error_path;
+use crate::extract::BodyLimit;
+use crate::infra::bus::Bus;
+use crate::infra::clock::SystemClock;
+use crate::infra::db;
+use crate::infra::throttle::Throttle;
+use crate::metrics::{self, Metrics};
+use crate::modules::auth::access::AccessCache;
+use crate::modules::auth::password;
+use crate::modules::auth::tokens::TokenKeys;
+use crate::modules::{admin, health, tickets};
+use crate::openapi::ApiDoc;
+use crate::settings::Settings;
+use crate::spa;
+use crate::state::AppState;
+
+/// Every documented route. Used by the server and by `helpdesk openapi`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(crate::modules::auth::configure)
+                .configure(tickets::configure)
+                .configure(admin::configure),
+        );
+}
+
+/// Connects to everything and prepares the shared state: migrations run,
+/// roles are seeded and the first admin exists afterwards.
+pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstAdmin)> {
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    bootstrap::seed_roles(&db).await?;
+    let first_admin = bootstrap::first_admin(&db, &settings).await?;
+    let secret = bootstrap::jwt_secret(&db, &settings).await?;
+    let (redis, bus, throttle) = match &settings.redis_url {
+        Some(url) => {
+            let pool = deadpool_redis::Config::from_url(url.expose())
+                .create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
+            let bus = Bus::redis(url.expose(), pool.clone(), &settings.redis_prefix)?;
+            let throttle = Throttle::Redis {
+                pool: pool.clone(),
+                prefix: format!("{}:throttle:", settings.redis_prefix),
+            };
+            (Some(pool), bus, throttle)
+        }
+        None => (None, Bus::local(), Throttle::memory()),
+    };
+    let access = Arc::new(AccessCache::new(
+        Duration::from_secs(settings.permission_cache_ttl_secs),
+        bus.clone(),
+    ));
+    tokio::spawn(access.clone().follow());
+    let state = AppState {
+        db,
+        tokens: TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
+        settings: Arc::new(settings),
+        redis,
+        bus,
+        access,
+        throttle,
+        clock: Arc::new(SystemClock),
+        metrics: Metrics::new()?,
+        decoy_hash: password::hash(password::generate()).await?,
+    };
+    Ok((state, first_admin))
+}
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// What the first start did about the admin account.
+    pub first_admin: FirstAdmin,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Builds everything and binds (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let (state, first_admin) = build_state(settings).await?;
+        let state = web::Data::new(state);
+        let doc = crate::openapi::document();
+        let data = state.clone();
+        let mut server = HttpServer::new(move || {
+            let limit = BodyLimit(data.settings.max_body_bytes);
+            let (app, _doc) = App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .app_data(data.clone())
+                .app_data(limit)
+                .configure(routes)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
+                .default_service(web::to(spa::fallback))
+                .wrap(from_fn(error_path))
+                .wrap(from_fn(metrics::track))
+                .wrap(Compress::default())
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            first_admin,
+            state,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use it to reach the database directly).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until a shutdown signal.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,38 @@
+//! What every handler can reach: the database and the backing services.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::infra::bus::Bus;
+use crate::infra::clock::Clock;
+use crate::infra::throttle::Throttle;
+use crate::metrics::Metrics;
+use crate::modules::auth::access::AccessCache;
+use crate::modules::auth::tokens::TokenKeys;
+use crate::settings::Settings;
+
+/// Shared application state, registered once as `web::Data<AppState>`.
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The validated settings.
+    pub settings: Arc<Settings>,
+    /// Redis, when configured.
+    pub redis: Option<deadpool_redis::Pool>,
+    /// Messages between instances.
+    pub bus: Bus,
+    /// Cached permissions.
+    pub access: Arc<AccessCache>,
+    /// Failed sign-in counters.
+    pub throttle: Throttle,
+    /// Access-token keys.
+    pub tokens: TokenKeys,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// A password hash nobody knows, verified when an account does not
+    /// exist so that the answer takes as long as for a wrong password.
+    pub decoy_hash: String,
+}

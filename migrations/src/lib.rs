@@ -1,0 +1,21 @@
+//! Schema migrations. The same migrations run on SQLite and PostgreSQL; where
+//! the two differ (triggers, full-text columns) a migration asks the backend.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_identity;
+mod m20261126_000002_tickets;
+mod util;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_identity::Migration),
+            Box::new(m20261126_000002_tickets::Migration),
+        ]
+    }
+}

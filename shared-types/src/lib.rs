@@ -1,0 +1,16 @@
+//! Types shared by the `helpdesk` server and its WebAssembly client.
+//!
+//! Everything here is plain serde data and pure functions, so it builds for
+//! `wasm32-unknown-unknown`. OpenAPI schemas are derived only with the
+//! `openapi` feature, which the server enables and the client does not.
+
+pub mod admin;
+pub mod auth;
+pub mod common;
+pub mod permissions;
+pub mod tickets;
+pub mod validation;
+
+pub use common::{ErrorBody, ListResponse, PageLinks, PageMeta};
+pub use permissions::{Permission, RoleName};
+pub use validation::FieldErrors;
