@@ -1,7 +1,7 @@
 //! First-start work, safe to repeat: seed permissions and roles, settle the
 //! token-signing secret, create the first admin.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use shared_types::{Permission, RoleName};
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ const JWT_SECRET_KEY: &str = "auth.jwt_secret";
 /// Inserts missing permissions and roles. Existing roles keep the
 /// permissions admins gave them, except `admin`, which always has all.
 pub async fn seed_roles(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::infra::db::begin_write(db).await?;
     let mut ids = std::collections::HashMap::new();
     for p in Permission::ALL {
         let existing = permission::Entity::find()
@@ -144,7 +144,7 @@ pub async fn first_admin(db: &DatabaseConnection, settings: &Settings) -> anyhow
         None => (password::generate(), true),
     };
     let hash = password::hash(pass.clone()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::infra::db::begin_write(db).await?;
     users::create(&txn, &email, "Administrator", Some(hash), RoleName::Admin.as_str(), chrono::Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;

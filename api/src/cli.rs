@@ -4,7 +4,6 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use sea_orm::TransactionTrait;
 
 use crate::bootstrap::{self, FirstAdmin};
 use crate::infra::db;
@@ -157,7 +156,7 @@ async fn create_user(email: &str, name: &str, role: &str) -> anyhow::Result<()> 
     db::migrate(&conn).await?;
     bootstrap::seed_roles(&conn).await?;
     let hash = password::hash(pass).await?;
-    let txn = conn.begin().await?;
+    let txn = db::begin_write(&conn).await?;
     let user = users::create(&txn, email, name, Some(hash), role, chrono::Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -34,6 +34,9 @@ fn field_of(path: &str, message: &str) -> String {
             let name = &rest[..end];
             return if path == "." || path.is_empty() {
                 name.to_string()
+            } else if path == name || path.ends_with(&format!(".{name}")) {
+                // serde_path_to_error already descended into an unknown field.
+                path.to_string()
             } else {
                 format!("{path}.{name}")
             };

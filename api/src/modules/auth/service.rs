@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use shared_types::auth::LoginResponse;
 use uuid::Uuid;
 
@@ -81,7 +81,7 @@ pub async fn login(state: &AppState, email: &str, password: &str, client: &Clien
     }
     state.throttle.reset(&account_key(&email)).await?;
     let refresh = tokens::new_refresh_token();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin_write(&state.db).await?;
     insert_refresh(&txn, state, user.id, Uuid::now_v7(), &refresh, client).await?;
     users::touch_login(&txn, user.id, now).await?;
     let entry = AuditEntry {
@@ -186,7 +186,7 @@ pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> Resu
         return Err(ApiError::unauthenticated("account_disabled", "This account is deactivated"));
     }
     let new_token = tokens::new_refresh_token();
-    let txn = state.db.begin().await?;
+    let txn = crate::infra::db::begin_write(&state.db).await?;
     let new_id = insert_refresh(&txn, state, user.id, row.family_id, &new_token, client).await?;
     // Only one of two concurrent refreshes with the same token can win.
     let claimed = refresh_token::Entity::update_many()
@@ -219,7 +219,7 @@ pub async fn logout(state: &AppState, token: &str, client: &ClientInfo) -> Resul
         .one(&state.db)
         .await?;
     if let Some(row) = row {
-        let txn = state.db.begin().await?;
+        let txn = crate::infra::db::begin_write(&state.db).await?;
         revoke_family(&txn, row.family_id, now).await?;
         let entry = AuditEntry {
             user_id: Some(row.user_id),
