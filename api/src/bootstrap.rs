@@ -17,10 +17,7 @@ pub async fn seed_roles(db: &DatabaseConnection) -> anyhow::Result<()> {
     let txn = crate::infra::db::begin_write(db).await?;
     let mut ids = std::collections::HashMap::new();
     for p in Permission::ALL {
-        let existing = permission::Entity::find()
-            .filter(permission::Column::Name.eq(p.as_str()))
-            .one(&txn)
-            .await?;
+        let existing = permission::Entity::find().filter(permission::Column::Name.eq(p.as_str())).one(&txn).await?;
         let id = match existing {
             Some(row) => row.id,
             None => {
@@ -149,9 +146,5 @@ pub async fn first_admin(db: &DatabaseConnection, settings: &Settings) -> anyhow
         .await
         .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;
     txn.commit().await?;
-    Ok(if generated {
-        FirstAdmin::Generated { email, password: pass }
-    } else {
-        FirstAdmin::Created { email }
-    })
+    Ok(if generated { FirstAdmin::Generated { email, password: pass } } else { FirstAdmin::Created { email } })
 }

@@ -31,6 +31,24 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Insert synthetic users, teams and tickets (for demos and benchmarks).
+    Seed {
+        /// Tickets to create.
+        #[arg(long, default_value_t = 1000)]
+        tickets: u64,
+        /// Employees raising them.
+        #[arg(long, default_value_t = 200)]
+        employees: u64,
+        /// Teams of agents.
+        #[arg(long, default_value_t = 5)]
+        teams: u64,
+        /// Agents per team.
+        #[arg(long, default_value_t = 4)]
+        agents_per_team: u64,
+        /// Password of every seeded account.
+        #[arg(long, default_value = "seed-password-1")]
+        password: String,
+    },
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -77,34 +95,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve => serve().await,
         Command::Migrate { action } => migrate(action.unwrap_or(MigrateAction::Up)).await,
-        Command::Admin {
-            action: AdminAction::CreateUser { email, name, role },
-        } => create_user(&email, &name, &role).await,
+        Command::Admin { action: AdminAction::CreateUser { email, name, role } } => {
+            create_user(&email, &name, &role).await
+        }
+        Command::Seed { tickets, employees, teams, agents_per_team, password } => {
+            let opts = crate::seed::SeedOptions { tickets, employees, teams, agents_per_team, password };
+            seed(opts).await
+        }
     }
 }
 
 async fn serve() -> anyhow::Result<()> {
     let settings = Settings::load()?;
     telemetry::init(&settings);
-    let bind = settings.bind.clone();
+    let host = settings.bind.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_default();
     let backend = if settings.database_url().starts_with("sqlite:") { "SQLite" } else { "PostgreSQL" };
     let redis = if settings.redis_url.is_some() { "Redis" } else { "in-process" };
     let app = Application::build(settings).await?;
-    let url = format!("http://{}", bind.replace("0.0.0.0", "127.0.0.1"));
-    println!("Helpdesk is listening on {url} (database: {backend}, events and caches: {redis})");
-    println!("  API docs: {url}/api/docs/");
-    match &app.first_admin {
-        FirstAdmin::Exists => println!("  Sign in with an existing account."),
+    let host = if host == "0.0.0.0" || host == "[::]" { "127.0.0.1".to_string() } else { host };
+    let url = format!("http://{host}:{}", app.port());
+    // A closed stdout must not take the server down, so write errors are ignored.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Helpdesk is listening on {url} (database: {backend}, events and caches: {redis})");
+    let _ = writeln!(out, "  API docs: {url}/api/docs/");
+    let _ = match &app.first_admin {
+        FirstAdmin::Exists => writeln!(out, "  Sign in with an existing account."),
         FirstAdmin::Created { email } => {
-            println!("  First start: created admin {email} with HELPDESK_ADMIN_PASSWORD.")
+            writeln!(out, "  First start: created admin {email} with HELPDESK_ADMIN_PASSWORD.")
         }
-        FirstAdmin::Generated { email, password } => {
-            println!("  First start: created admin {email}");
-            println!("  Generated password (shown once, change it): {password}");
-        }
-    }
-    println!("  Sign in: POST {url}/api/v1/auth/login with {{\"email\",\"password\"}}");
-    std::io::stdout().flush()?;
+        FirstAdmin::Generated { email, password } => writeln!(
+            out,
+            "  First start: created admin {email}\n  Generated password (shown once, change it): {password}"
+        ),
+    };
+    let _ = writeln!(out, "  Sign in: POST {url}/api/v1/auth/login with {{\"email\",\"password\"}}");
+    let _ = out.flush();
+    drop(out);
     app.run_until_stopped().await?;
     Ok(())
 }
@@ -162,5 +188,21 @@ async fn create_user(email: &str, name: &str, role: &str) -> anyhow::Result<()> 
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     txn.commit().await?;
     println!("created {} ({}) as {role}", user.email, user.id);
+    Ok(())
+}
+
+async fn seed(opts: crate::seed::SeedOptions) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings);
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    bootstrap::seed_roles(&conn).await?;
+    let started = std::time::Instant::now();
+    let report = crate::seed::seed(&conn, &opts).await?;
+    println!("seeded {} tickets in {:.1}s", report.tickets, started.elapsed().as_secs_f64());
+    println!("employee={}", report.employee_email);
+    println!("agent={}", report.agent_email);
+    println!("manager={}", report.manager_email);
+    println!("password={}", opts.password);
     Ok(())
 }

@@ -63,14 +63,7 @@ pub struct ApiError {
 impl ApiError {
     /// An error of `kind` with a stable `code` and a sentence for people.
     pub fn new(kind: ErrorKind, code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            code: code.into(),
-            message: message.into(),
-            details: None,
-            retry_after: None,
-            source: None,
-        }
+        Self { kind, code: code.into(), message: message.into(), details: None, retry_after: None, source: None }
     }
 
     /// 400.
@@ -212,17 +205,12 @@ pub async fn error_path(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let path = req.path().to_string();
     let res = next.call(req).await?.map_into_boxed_body();
-    let body = res
-        .response()
-        .error()
-        .and_then(|e| e.as_error::<ApiError>())
-        .map(|e| e.body(&path));
+    let body = res.response().error().and_then(|e| e.as_error::<ApiError>()).map(|e| e.body(&path));
     match body {
         Some(body) => {
             let json = serde_json::to_vec(&body).unwrap_or_default();
             Ok(res.map_body(|head, _| {
-                head.headers_mut()
-                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                head.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 BoxBody::new(json)
             }))
         }

@@ -80,17 +80,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 async fn read_body(req: &HttpRequest, payload: &mut Payload) -> Result<web::BytesMut, ApiError> {
     let limit = req.app_data::<BodyLimit>().map(|l| l.0).unwrap_or(1024 * 1024);
     let too_large = || {
-        ApiError::new(
-            ErrorKind::PayloadTooLarge,
-            "payload_too_large",
-            format!("The body is larger than {limit} bytes"),
-        )
+        ApiError::new(ErrorKind::PayloadTooLarge, "payload_too_large", format!("The body is larger than {limit} bytes"))
     };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
@@ -183,6 +176,21 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     }
 }
 
+/// Error handler for `web::PathConfig`: a path segment that does not fit the
+/// handler's type (say, `/users/not-a-uuid`) answers 400 `invalid_path` in the
+/// common error format, naming the parameter, instead of actix's plain text.
+pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    let message = err.to_string();
+    // Typed path parameters are ids; the ones that are not UUIDs are at fault.
+    // Should another type ever fail, every parameter is named.
+    let params: Vec<(&str, &str)> = req.match_info().iter().collect();
+    let bad: Vec<&str> =
+        params.iter().filter(|(_, value)| value.parse::<uuid::Uuid>().is_err()).map(|(name, _)| *name).collect();
+    let named = if bad.is_empty() { params.iter().map(|(name, _)| *name).collect() } else { bad };
+    let details: FieldErrors = named.into_iter().map(|name| (name.to_string(), message.clone())).collect();
+    ApiError::bad_request("invalid_path", "A path parameter is malformed").with_details(details).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,10 +213,26 @@ mod tests {
     #[test]
     fn json_errors_name_fields() {
         assert!(parse_json::<Body>(br#"{"title":"x"}"#).is_ok());
-        assert_eq!(field(parse_json::<Body>(br#"{"title":1}"#).err().unwrap_or_else(|| ApiError::forbidden(""))), (422, vec!["title".to_string()]));
-        assert_eq!(field(parse_json::<Body>(br#"{"title":"x","tags":["a",2]}"#).err().unwrap_or_else(|| ApiError::forbidden(""))), (422, vec!["tags[1]".to_string()]));
-        assert_eq!(field(parse_json::<Body>(br#"{"title":"x","colour":"red"}"#).err().unwrap_or_else(|| ApiError::forbidden(""))), (422, vec!["colour".to_string()]));
-        assert_eq!(field(parse_json::<Body>(br#"{}"#).err().unwrap_or_else(|| ApiError::forbidden(""))), (422, vec!["title".to_string()]));
+        assert_eq!(
+            field(parse_json::<Body>(br#"{"title":1}"#).err().unwrap_or_else(|| ApiError::forbidden(""))),
+            (422, vec!["title".to_string()])
+        );
+        assert_eq!(
+            field(
+                parse_json::<Body>(br#"{"title":"x","tags":["a",2]}"#).err().unwrap_or_else(|| ApiError::forbidden(""))
+            ),
+            (422, vec!["tags[1]".to_string()])
+        );
+        assert_eq!(
+            field(
+                parse_json::<Body>(br#"{"title":"x","colour":"red"}"#).err().unwrap_or_else(|| ApiError::forbidden(""))
+            ),
+            (422, vec!["colour".to_string()])
+        );
+        assert_eq!(
+            field(parse_json::<Body>(br#"{}"#).err().unwrap_or_else(|| ApiError::forbidden(""))),
+            (422, vec!["title".to_string()])
+        );
         let malformed = parse_json::<Body>(br#"{"title":"#).err().map(|e| e.body("/").status_code);
         assert_eq!(malformed, Some(400));
         let trailing = parse_json::<Body>(br#"{"title":"x"} x"#).err().map(|e| e.body("/").status_code);
@@ -218,6 +242,9 @@ mod tests {
     #[test]
     fn query_errors_name_fields() {
         assert!(parse_query::<Body>("title=x&limit=5").is_ok());
-        assert_eq!(field(parse_query::<Body>("title=x&limit=many").err().unwrap_or_else(|| ApiError::forbidden(""))), (400, vec!["limit".to_string()]));
+        assert_eq!(
+            field(parse_query::<Body>("title=x&limit=many").err().unwrap_or_else(|| ApiError::forbidden(""))),
+            (400, vec!["limit".to_string()])
+        );
     }
 }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod modules;
 pub mod openapi;
 pub mod paging;
+pub mod seed;
 pub mod settings;
 pub mod spa;
 pub mod startup;

@@ -33,11 +33,7 @@ impl Metrics {
         )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
-        Ok(Self {
-            registry,
-            requests,
-            latency,
-        })
+        Ok(Self { registry, requests, latency })
     }
 
     /// The registry, for other modules' metrics.
@@ -67,9 +63,7 @@ pub async fn track(
         let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
         let status = res.status().as_u16().to_string();
         m.requests.with_label_values(&[&method, &route, &status]).inc();
-        m.latency
-            .with_label_values(&[&method, &route])
-            .observe(start.elapsed().as_secs_f64());
+        m.latency.with_label_values(&[&method, &route]).observe(start.elapsed().as_secs_f64());
     }
     Ok(res)
 }

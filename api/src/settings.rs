@@ -138,10 +138,7 @@ pub enum SettingsError {
 }
 
 fn invalid(key: &str, message: impl Into<String>) -> SettingsError {
-    SettingsError::Invalid {
-        key: format!("HELPDESK_{}", key.to_uppercase()),
-        message: message.into(),
-    }
+    SettingsError::Invalid { key: format!("HELPDESK_{}", key.to_uppercase()), message: message.into() }
 }
 
 impl Settings {
@@ -158,7 +155,8 @@ impl Settings {
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
             None => figment = figment.merge(Toml::file("helpdesk.toml")),
         }
-        figment.merge(Env::prefixed("HELPDESK_").ignore(&["config"]))
+        // `HELPDESK_CONFIG` names the file; `HELPDESK_TEST_*` belong to the test suite.
+        figment.merge(Env::prefixed("HELPDESK_").filter(|key| key != "config" && !key.as_str().starts_with("test_")))
     }
 
     /// Extracts and validates settings from `figment`. Unknown keys are an
@@ -232,6 +230,7 @@ impl Settings {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's Jail closures return its large error type
 mod tests {
     use super::*;
     use figment::Jail;
@@ -252,8 +251,7 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.create_file("h.toml", "bind = \"0.0.0.0:9000\"\nworkers = 3")?;
             jail.set_env("HELPDESK_WORKERS", "4");
-            let s = Settings::from_figment(Settings::figment(Some(Path::new("h.toml"))))
-                .map_err(|e| e.to_string())?;
+            let s = Settings::from_figment(Settings::figment(Some(Path::new("h.toml")))).map_err(|e| e.to_string())?;
             assert_eq!(s.bind, "0.0.0.0:9000");
             assert_eq!(s.workers, Some(4));
             Ok(())
@@ -276,6 +274,7 @@ mod tests {
         });
         Jail::expect_with(|jail| {
             jail.set_env("HELPDESK_DATABSE_URL", "sqlite://x");
+            jail.set_env("HELPDESK_TEST_DATABASE_URL", "postgres://ignored");
             let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
             assert!(err.unwrap_or_default().contains("databse_url"));
             Ok(())
@@ -284,10 +283,7 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
-        let s = Settings {
-            jwt_secret: Some(Secret::new("x".repeat(40))),
-            ..Settings::default()
-        };
+        let s = Settings { jwt_secret: Some(Secret::new("x".repeat(40))), ..Settings::default() };
         assert!(!format!("{s:?}").contains("xxxx"));
     }
 }

@@ -12,9 +12,7 @@ use crate::state::AppState;
 /// A relative path inside the web directory, or `None` if it tries to leave it.
 fn safe_relative(path: &str) -> Option<PathBuf> {
     let rel = Path::new(path.trim_start_matches('/'));
-    rel.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| rel.to_path_buf())
+    rel.components().all(|c| matches!(c, Component::Normal(_))).then(|| rel.to_path_buf())
 }
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Helpdesk</title></head>\

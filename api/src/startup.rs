@@ -31,15 +31,12 @@ use crate::state::AppState;
 
 /// Every documented route. Used by the server and by `helpdesk openapi`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(health::metrics)
-        .service(
-            utoipa_actix_web::scope("/api/v1")
-                .configure(crate::modules::auth::configure)
-                .configure(tickets::configure)
-                .configure(admin::configure),
-        );
+    cfg.service(health::healthz).service(health::readyz).service(health::metrics).service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(crate::modules::auth::configure)
+            .configure(tickets::configure)
+            .configure(admin::configure),
+    );
 }
 
 /// Connects to everything and prepares the shared state: migrations run,
@@ -52,21 +49,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
     let secret = bootstrap::jwt_secret(&db, &settings).await?;
     let (redis, bus, throttle) = match &settings.redis_url {
         Some(url) => {
-            let pool = deadpool_redis::Config::from_url(url.expose())
-                .create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
+            let pool =
+                deadpool_redis::Config::from_url(url.expose()).create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
             let bus = Bus::redis(url.expose(), pool.clone(), &settings.redis_prefix)?;
-            let throttle = Throttle::Redis {
-                pool: pool.clone(),
-                prefix: format!("{}:throttle:", settings.redis_prefix),
-            };
+            let throttle =
+                Throttle::Redis { pool: pool.clone(), prefix: format!("{}:throttle:", settings.redis_prefix) };
             (Some(pool), bus, throttle)
         }
         None => (None, Bus::local(), Throttle::memory()),
     };
-    let access = Arc::new(AccessCache::new(
-        Duration::from_secs(settings.permission_cache_ttl_secs),
-        bus.clone(),
-    ));
+    let access = Arc::new(AccessCache::new(Duration::from_secs(settings.permission_cache_ttl_secs), bus.clone()));
     tokio::spawn(access.clone().follow());
     let state = AppState {
         db,
@@ -109,6 +101,8 @@ impl Application {
                 .openapi(ApiDoc::openapi())
                 .app_data(data.clone())
                 .app_data(limit)
+                // Malformed path ids answer in the common error format (400 `invalid_path`).
+                .app_data(web::PathConfig::default().error_handler(crate::extract::path_error))
                 .configure(routes)
                 .split_for_parts();
             app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
@@ -116,6 +110,7 @@ impl Application {
                 .wrap(from_fn(error_path))
                 .wrap(from_fn(metrics::track))
                 .wrap(Compress::default())
+                .wrap(from_fn(crate::telemetry::request_id_header))
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?
@@ -123,12 +118,7 @@ impl Application {
         if let Some(n) = workers {
             server = server.workers(n);
         }
-        Ok(Self {
-            port,
-            server: server.run(),
-            first_admin,
-            state,
-        })
+        Ok(Self { port, server: server.run(), first_admin, state })
     }
 
     /// The bound port.

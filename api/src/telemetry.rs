@@ -16,3 +16,20 @@ pub fn init(settings: &Settings) {
         LogFormat::Pretty => builder.compact().try_init(),
     };
 }
+
+/// Middleware: echoes the request id of the tracing span as `X-Request-Id`,
+/// so a client can quote it and an operator can find the request's log lines.
+pub async fn request_id_header(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let id = req.extensions().get::<tracing_actix_web::RequestId>().copied();
+    let mut res = next.call(req).await?;
+    if let Some(id) = id
+        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id.to_string())
+    {
+        res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
+}

@@ -13,9 +13,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261126_000001_identity::Migration),
-            Box::new(m20261126_000002_tickets::Migration),
-        ]
+        vec![Box::new(m20261126_000001_identity::Migration), Box::new(m20261126_000002_tickets::Migration)]
     }
 }

@@ -33,11 +33,8 @@ impl MigrationTrait for Migration {
         let is_pg = manager.get_database_backend() == DbBackend::Postgres;
         // PostgreSQL keeps a maintained tsvector; SQLite has the column for
         // schema parity but searches with LIKE until the search module owns it.
-        let search_vector = if is_pg {
-            custom("search_vector", "tsvector").null().take()
-        } else {
-            text_null("search_vector")
-        };
+        let search_vector =
+            if is_pg { custom("search_vector", "tsvector").null().take() } else { text_null("search_vector") };
         manager
             .create_table(
                 Table::create()

@@ -55,12 +55,7 @@ impl PageMeta {
     /// Paging facts for `total` items at `page`/`limit`.
     pub fn new(page: u64, limit: u64, total: u64) -> Self {
         let total_pages = if limit == 0 { 0 } else { total.div_ceil(limit) };
-        Self {
-            page,
-            limit,
-            total,
-            total_pages,
-        }
+        Self { page, limit, total, total_pages }
     }
 }
 

@@ -155,13 +155,8 @@ pub enum RoleName {
 
 impl RoleName {
     /// Every seeded role, least privileged first.
-    pub const ALL: [RoleName; 5] = [
-        RoleName::Employee,
-        RoleName::Agent,
-        RoleName::TeamLead,
-        RoleName::Manager,
-        RoleName::Admin,
-    ];
+    pub const ALL: [RoleName; 5] =
+        [RoleName::Employee, RoleName::Agent, RoleName::TeamLead, RoleName::Manager, RoleName::Admin];
 
     /// The wire name, e.g. `team_lead`.
     pub fn as_str(self) -> &'static str {
@@ -183,23 +178,12 @@ impl RoleName {
     pub fn default_permissions(self) -> Vec<Permission> {
         use Permission::*;
         let employee = [TicketCreate, TicketViewOwn, TicketComment];
-        let agent = [
-            TicketViewTeam,
-            TicketUpdate,
-            TicketAssign,
-            TicketClose,
-            TicketCommentInternal,
-        ];
+        let agent = [TicketViewTeam, TicketUpdate, TicketAssign, TicketClose, TicketCommentInternal];
         match self {
             RoleName::Employee => employee.to_vec(),
             RoleName::Agent => [&employee[..], &agent[..]].concat(),
             RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign]].concat(),
-            RoleName::Manager => [
-                &employee[..],
-                &agent[..],
-                &[TicketReassign, TicketViewAll, AuditView],
-            ]
-            .concat(),
+            RoleName::Manager => [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView]].concat(),
             RoleName::Admin => Permission::ALL.to_vec(),
         }
     }

@@ -91,12 +91,8 @@ pub enum TicketPriority {
 
 impl TicketPriority {
     /// Every priority, least urgent first.
-    pub const ALL: [TicketPriority; 4] = [
-        TicketPriority::Low,
-        TicketPriority::Medium,
-        TicketPriority::High,
-        TicketPriority::Critical,
-    ];
+    pub const ALL: [TicketPriority; 4] =
+        [TicketPriority::Low, TicketPriority::Medium, TicketPriority::High, TicketPriority::Critical];
 
     /// The wire name.
     pub fn as_str(self) -> &'static str {
@@ -400,8 +396,7 @@ mod tests {
         let absent: UpdateTicketRequest = serde_json::from_str("{}").unwrap_or_default();
         assert_eq!(absent.team_id, None);
         assert!(absent.is_empty());
-        let null: UpdateTicketRequest =
-            serde_json::from_str(r#"{"teamId":null}"#).unwrap_or_default();
+        let null: UpdateTicketRequest = serde_json::from_str(r#"{"teamId":null}"#).unwrap_or_default();
         assert_eq!(null.team_id, Some(None));
         assert!(serde_json::from_str::<UpdateTicketRequest>(r#"{"colour":1}"#).is_err());
     }

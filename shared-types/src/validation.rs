@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::admin::{CreateCategoryRequest, CreateUserRequest, TeamRequest};
+use crate::admin::{AddTeamMemberRequest, CreateCategoryRequest, CreateUserRequest, TeamRequest, UpdateCategoryRequest};
 use crate::tickets::{CreateCommentRequest, CreateTicketRequest, UpdateTicketRequest};
 
 /// Problems keyed by field name (camelCase, as on the wire).
@@ -31,11 +31,7 @@ fn chars(s: &str) -> usize {
 fn check_len(errors: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
     let n = chars(value);
     if n < min {
-        let msg = if min <= 1 {
-            "must not be empty".to_string()
-        } else {
-            format!("must be at least {min} characters")
-        };
+        let msg = if min <= 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") };
         errors.insert(field.into(), msg);
     } else if n > max {
         errors.insert(field.into(), format!("must be at most {max} characters"));
@@ -58,10 +54,8 @@ fn check_tags(errors: &mut FieldErrors, tags: &[String]) {
             && t.chars().count() <= TAG_MAX
             && t.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
         if !ok {
-            errors.insert(
-                "tags".into(),
-                format!("each tag is 1 to {TAG_MAX} letters, digits, spaces, '-', '_' or '.'"),
-            );
+            errors
+                .insert("tags".into(), format!("each tag is 1 to {TAG_MAX} letters, digits, spaces, '-', '_' or '.'"));
             return;
         }
     }
@@ -164,6 +158,32 @@ pub fn validate_category(req: &CreateCategoryRequest) -> FieldErrors {
     errors
 }
 
+/// Checks a category update (only the fields present).
+pub fn validate_update_category(req: &UpdateCategoryRequest) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Some(name) = &req.name {
+        check_len(&mut errors, "name", name, 1, 100);
+    }
+    if let Some(d) = &req.description {
+        check_len(&mut errors, "description", d, 0, 1000);
+    }
+    errors
+}
+
+/// The roles a member can hold in a team.
+pub const TEAM_MEMBER_ROLES: [&str; 2] = ["member", "lead"];
+
+/// Checks a new team member (whether the user exists is for the server to say).
+pub fn validate_team_member(req: &AddTeamMemberRequest) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let Some(role) = &req.role
+        && !TEAM_MEMBER_ROLES.contains(&role.as_str())
+    {
+        errors.insert("role".into(), format!("must be one of {}", TEAM_MEMBER_ROLES.join(", ")));
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +208,18 @@ mod tests {
         assert!(validate_create_ticket(&ticket(&long, "d", None)).contains_key("title"));
         assert!(validate_create_ticket(&ticket("abc", "d", Some(vec!["<script>"]))).contains_key("tags"));
         assert!(validate_create_ticket(&ticket("abc", "d", Some(vec!["vpn", "wi-fi"]))).is_empty());
+    }
+
+    #[test]
+    fn category_updates_and_team_members() {
+        let update = |name: Option<&str>| UpdateCategoryRequest { name: name.map(String::from), ..Default::default() };
+        assert!(validate_update_category(&update(None)).is_empty());
+        assert!(validate_update_category(&update(Some("Network"))).is_empty());
+        assert!(validate_update_category(&update(Some("  "))).contains_key("name"));
+        let member = |role: Option<&str>| AddTeamMemberRequest { user_id: uuid::Uuid::nil(), role: role.map(String::from) };
+        assert!(validate_team_member(&member(None)).is_empty());
+        assert!(validate_team_member(&member(Some("lead"))).is_empty());
+        assert!(validate_team_member(&member(Some("boss"))).contains_key("role"));
     }
 
     #[test]

@@ -75,10 +75,7 @@ impl Bus {
         match &self.redis {
             None => {
                 // No receivers is fine.
-                let _ = self.local.send(BusMessage::Message {
-                    topic: topic.to_string(),
-                    payload: payload.to_string(),
-                });
+                let _ = self.local.send(BusMessage::Message { topic: topic.to_string(), payload: payload.to_string() });
                 Ok(())
             }
             Some(side) => {
@@ -90,10 +87,8 @@ impl Bus {
                 }
                 .await;
                 if result.is_err() {
-                    let _ = self.local.send(BusMessage::Message {
-                        topic: topic.to_string(),
-                        payload: payload.to_string(),
-                    });
+                    let _ =
+                        self.local.send(BusMessage::Message { topic: topic.to_string(), payload: payload.to_string() });
                 }
                 result
             }

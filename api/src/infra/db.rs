@@ -7,8 +7,8 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, SqlxSqliteConnector,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 
 use crate::settings::Settings;
@@ -62,15 +62,9 @@ pub async fn rollback(db: &DatabaseConnection, steps: Option<u32>) -> anyhow::Re
 
 /// Lists migrations and whether each is applied.
 pub async fn status(db: &DatabaseConnection) -> anyhow::Result<Vec<(String, bool)>> {
-    let applied: Vec<String> = Migrator::get_applied_migrations(db)
-        .await?
-        .iter()
-        .map(|m| m.name().to_string())
-        .collect();
-    Ok(Migrator::migrations()
-        .iter()
-        .map(|m| (m.name().to_string(), applied.contains(&m.name().to_string())))
-        .collect())
+    let applied: Vec<String> =
+        Migrator::get_applied_migrations(db).await?.iter().map(|m| m.name().to_string()).collect();
+    Ok(Migrator::migrations().iter().map(|m| (m.name().to_string(), applied.contains(&m.name().to_string()))).collect())
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at

@@ -72,10 +72,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(app: TestApp) {
     app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": other.refresh_token})))
         .await
         .expect(200);
-    let audit = app
-        .get("/api/v1/admin/audit-logs?action=auth:refresh_reuse", &other.access_token)
-        .await
-        .expect(200);
+    let audit = app.get("/api/v1/admin/audit-logs?action=auth:refresh_reuse", &other.access_token).await.expect(200);
     assert_eq!(audit.body["meta"]["total"], 1);
 }
 
@@ -100,12 +97,8 @@ async fn failed_logins_are_rate_limited(app: TestApp) {
     }
     let limited = app.post_login(ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(429);
     assert_eq!(limited.code(), "too_many_attempts");
-    let retry: u64 = limited
-        .headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let retry: u64 =
+        limited.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
     assert!(retry > 0 && retry <= 900, "Retry-After {retry}");
     // Another account from the same address is still allowed (per-IP limit is higher).
     app.post_login("someone@example.com", "wrong-password").await.expect(401);

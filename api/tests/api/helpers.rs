@@ -7,6 +7,8 @@
 //! `HELPDESK_TEST_REDIS_URL`, default `redis://127.0.0.1:6379`, under a key
 //! prefix of its own.
 
+#![allow(dead_code)] // not every scenario uses every helper
+
 use helpdesk_api::settings::{Secret, Settings};
 use helpdesk_api::startup::Application;
 use reqwest::{Method, StatusCode};
@@ -60,8 +62,7 @@ pub struct Answer {
 impl Answer {
     /// The body as `T`, panicking with the body when it does not fit.
     pub fn json<T: DeserializeOwned>(&self) -> T {
-        serde_json::from_value(self.body.clone())
-            .unwrap_or_else(|e| panic!("unexpected body ({e}): {}", self.body))
+        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("unexpected body ({e}): {}", self.body))
     }
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
@@ -76,8 +77,7 @@ impl Answer {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("HELPDESK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("HELPDESK_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 pub fn redis_url() -> String {
@@ -139,10 +139,8 @@ impl TestApp {
         let mut pg_drop = None;
         match backend {
             Backend::Sqlite => {
-                settings.database_url = Some(Secret::new(format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("test.db").display()
-                )));
+                settings.database_url =
+                    Some(Secret::new(format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display())));
             }
             Backend::Postgres => {
                 let (url, name) = fresh_pg_database().await;
@@ -215,13 +213,7 @@ impl TestApp {
 
     /// `POST /api/v1/auth/login`.
     pub async fn post_login(&self, email: &str, password: &str) -> Answer {
-        self.call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": email, "password": password})),
-        )
-        .await
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": password}))).await
     }
 
     /// Signs in, asserting success.
@@ -263,19 +255,12 @@ impl TestApp {
 
     /// Creates a team as `admin` with `members` and returns its id.
     pub async fn team(&self, admin: &Session, name: &str, members: &[&Session]) -> Uuid {
-        let t = self
-            .post("/api/v1/admin/teams", &admin.access_token, json!({"name": name}))
-            .await
-            .expect(201);
+        let t = self.post("/api/v1/admin/teams", &admin.access_token, json!({"name": name})).await.expect(201);
         let id: Uuid = t.body["id"].as_str().and_then(|s| s.parse().ok()).expect("team id");
         for m in members {
-            self.post(
-                &format!("/api/v1/admin/teams/{id}/members"),
-                &admin.access_token,
-                json!({"userId": m.user_id}),
-            )
-            .await
-            .expect(201);
+            self.post(&format!("/api/v1/admin/teams/{id}/members"), &admin.access_token, json!({"userId": m.user_id}))
+                .await
+                .expect(201);
         }
         id
     }
@@ -317,9 +302,8 @@ impl Drop for TestApp {
                     rt.block_on(async {
                         use sea_orm::ConnectionTrait;
                         if let Ok(db) = sea_orm::Database::connect(&admin_url).await {
-                            let _ = db
-                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .await;
+                            let _ =
+                                db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                             let _ = db.close().await;
                         }
                     });

@@ -4,4 +4,6 @@
 mod helpers;
 
 mod auth;
+mod cli;
+mod cluster;
 mod openapi;

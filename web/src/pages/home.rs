@@ -11,7 +11,7 @@ pub fn Home() -> impl IntoView {
             <A href="/login">"Sign in"</A>
             // `rel="external"` makes the router leave this link to the browser: the API docs
             // are served by the server, not by this app.
-            <a href="/api/docs" rel="external">"API documentation"</a>
+            <a href="/api/docs/" rel="external">"API documentation"</a>
         </nav>
     }
 }

@@ -7,7 +7,7 @@ pub fn Login() -> impl IntoView {
     view! {
         <h1>"Sign in"</h1>
         <p>"Sign-in from the browser is coming soon. Until then, use the API at "
-            <a href="/api/docs" rel="external">"/api/docs"</a>"."</p>
+            <a href="/api/docs/" rel="external">"/api/docs/"</a>"."</p>
         <A href="/">"Back to the start page"</A>
     }
 }

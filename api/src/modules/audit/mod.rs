@@ -37,11 +37,8 @@ impl ClientInfo {
         } else {
             req.peer_addr().map(|a| a.ip().to_string())
         };
-        let user_agent = req
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|s| s.chars().take(500).collect());
+        let user_agent =
+            req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(500).collect());
         Self { ip, user_agent }
     }
 }

@@ -6,9 +6,9 @@
 //! which clears this instance at once and tells the others over the bus.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
@@ -80,10 +80,7 @@ impl Access {
         if self.has(Permission::TicketViewAll) {
             TicketScope::All
         } else if self.has(Permission::TicketViewTeam) {
-            TicketScope::Teams {
-                user_id: self.user_id,
-                team_ids: self.team_ids.clone(),
-            }
+            TicketScope::Teams { user_id: self.user_id, team_ids: self.team_ids.clone() }
         } else {
             TicketScope::Own { user_id: self.user_id }
         }
@@ -161,12 +158,7 @@ pub struct AccessCache {
 impl AccessCache {
     /// A cache whose entries live `ttl` at most.
     pub fn new(ttl: Duration, bus: Bus) -> Self {
-        Self {
-            ttl,
-            entries: RwLock::new(HashMap::new()),
-            epoch: AtomicU64::new(0),
-            bus,
-        }
+        Self { ttl, entries: RwLock::new(HashMap::new()), epoch: AtomicU64::new(0), bus }
     }
 
     /// The user's access, from the cache or the database.
@@ -219,12 +211,10 @@ impl AccessCache {
         let mut rx = self.bus.subscribe();
         loop {
             match rx.recv().await {
-                Ok(BusMessage::Message { topic, payload }) if topic == TOPIC => {
-                    match payload.parse::<Uuid>() {
-                        Ok(id) => self.forget(Invalidation::User(id)),
-                        Err(_) => self.forget(Invalidation::All),
-                    }
-                }
+                Ok(BusMessage::Message { topic, payload }) if topic == TOPIC => match payload.parse::<Uuid>() {
+                    Ok(id) => self.forget(Invalidation::User(id)),
+                    Err(_) => self.forget(Invalidation::All),
+                },
                 Ok(BusMessage::Message { .. }) => {}
                 Ok(BusMessage::Resync) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     self.forget(Invalidation::All)

@@ -43,9 +43,7 @@ fn session_response(state: &AppState, body: LoginResponse) -> HttpResponse {
 
 /// The refresh token from the body, else from the cookie.
 fn refresh_token_of(req: &HttpRequest, body: RefreshRequest) -> Option<String> {
-    body.refresh_token
-        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()))
-        .filter(|t| !t.is_empty())
+    body.refresh_token.or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string())).filter(|t| !t.is_empty())
 }
 
 /// Sign in with e-mail address and password.
@@ -94,8 +92,9 @@ pub async fn refresh(
     client: ClientInfo,
     OptionalJson(body): OptionalJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = refresh_token_of(&req, body)
-        .ok_or_else(|| ApiError::unauthenticated("missing_refresh_token", "Send the refresh token in the body or cookie"))?;
+    let token = refresh_token_of(&req, body).ok_or_else(|| {
+        ApiError::unauthenticated("missing_refresh_token", "Send the refresh token in the body or cookie")
+    })?;
     match service::refresh(&state, &token, &client).await {
         Ok(session) => Ok(session_response(&state, session)),
         Err(e) => Err(e),

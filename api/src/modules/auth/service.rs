@@ -27,10 +27,7 @@ fn invalid_credentials() -> ApiError {
 /// Whether either counter is over its limit; the longer wait wins.
 async fn throttled(state: &AppState, email: &str, ip: Option<&str>) -> Result<Option<u64>, ApiError> {
     let s = &state.settings;
-    let mut wait = state
-        .throttle
-        .blocked_for(&account_key(email), s.login_max_failures_per_account)
-        .await?;
+    let mut wait = state.throttle.blocked_for(&account_key(email), s.login_max_failures_per_account).await?;
     if let Some(ip) = ip
         && let Some(w) = state.throttle.blocked_for(&ip_key(ip), s.login_max_failures_per_ip).await?
     {
@@ -49,17 +46,19 @@ async fn record_failure(state: &AppState, email: &str, ip: Option<&str>) -> Resu
 }
 
 /// Checks a password and opens a session (a new refresh-token family).
-pub async fn login(state: &AppState, email: &str, password: &str, client: &ClientInfo) -> Result<LoginResponse, ApiError> {
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+) -> Result<LoginResponse, ApiError> {
     let email = users::normalise_email(email);
     let ip = client.ip.as_deref();
     if let Some(wait) = throttled(state, &email, ip).await? {
         return Err(ApiError::too_many_requests(wait));
     }
     let user = users::find_by_email(&state.db, &email).await?;
-    let hash = user
-        .as_ref()
-        .and_then(|u| u.password_hash.clone())
-        .unwrap_or_else(|| state.decoy_hash.clone());
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone()).unwrap_or_else(|| state.decoy_hash.clone());
     let matches = password::verify(password.to_string(), hash).await?;
     let now = state.clock.now();
     let Some(user) = user.filter(|u| matches && u.password_hash.is_some()) else {
@@ -131,7 +130,11 @@ async fn insert_refresh(
     Ok(id)
 }
 
-async fn revoke_family(db: &impl sea_orm::ConnectionTrait, family_id: Uuid, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
+async fn revoke_family(
+    db: &impl sea_orm::ConnectionTrait,
+    family_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(now)))
         .filter(refresh_token::Column::FamilyId.eq(family_id))

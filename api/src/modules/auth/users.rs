@@ -24,15 +24,20 @@ pub fn normalise_email(email: &str) -> String {
 
 /// The user with this e-mail address.
 pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, ApiError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(normalise_email(email)))
-        .one(db)
-        .await?)
+    Ok(user::Entity::find().filter(user::Column::Email.eq(normalise_email(email))).one(db).await?)
 }
 
 /// The user with this id.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<user::Model>, ApiError> {
     Ok(user::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The users with these ids that exist, in no particular order.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<user::Model>, ApiError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find().filter(user::Column::Id.is_in(ids.to_vec())).all(db).await?)
 }
 
 /// The most privileged of `roles`, as shown in `UserDto::role`.
@@ -55,15 +60,9 @@ pub async fn roles_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap
         .into_tuple()
         .all(db)
         .await?;
-    let names: HashMap<Uuid, String> = role::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    let rows = rows
-        .into_iter()
-        .filter_map(|(user_id, role_id)| names.get(&role_id).map(|n| (user_id, n.clone())));
+    let names: HashMap<Uuid, String> =
+        role::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r.name)).collect();
+    let rows = rows.into_iter().filter_map(|(user_id, role_id)| names.get(&role_id).map(|n| (user_id, n.clone())));
     let mut map: HashMap<Uuid, Vec<String>> = HashMap::new();
     for (user_id, name) in rows {
         map.entry(user_id).or_default().push(name);
@@ -109,10 +108,7 @@ pub async fn refs(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uui
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, email)| (id, UserRef { id, name, email }))
-        .collect())
+    Ok(rows.into_iter().map(|(id, name, email)| (id, UserRef { id, name, email })).collect())
 }
 
 /// The id of the role called `name`, or a 422 naming `field`.
@@ -153,7 +149,9 @@ pub async fn create(
     .insert(db)
     .await
     .map_err(|e| match ApiError::from(e) {
-        e if e.code() == "already_exists" => ApiError::conflict("email_taken", "Another account uses this e-mail address"),
+        e if e.code() == "already_exists" => {
+            ApiError::conflict("email_taken", "Another account uses this e-mail address")
+        }
         e => e,
     })?;
     user_role::Entity::insert(user_role::ActiveModel {
@@ -175,10 +173,7 @@ pub async fn set_role(
 ) -> Result<String, ApiError> {
     let role_id = role_id(db, role_name, "role").await?;
     let old = roles_of(db, &[user_id]).await?.remove(&user_id).unwrap_or_default();
-    user_role::Entity::delete_many()
-        .filter(user_role::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(user_id)).exec(db).await?;
     user_role::Entity::insert(user_role::ActiveModel {
         user_id: Set(user_id),
         role_id: Set(role_id),
@@ -190,7 +185,12 @@ pub async fn set_role(
 }
 
 /// Activates or deactivates an account; deactivation also ends its sessions.
-pub async fn set_active(db: &impl ConnectionTrait, user_id: Uuid, active: bool, now: DateTime<Utc>) -> Result<(), ApiError> {
+pub async fn set_active(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     user::Entity::update_many()
         .col_expr(user::Column::IsActive, Expr::value(active))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
@@ -220,10 +220,15 @@ pub struct UserFilter {
 }
 
 /// A page of users, newest first, and the total.
-pub async fn list(db: &impl ConnectionTrait, filter: &UserFilter, page: u64, limit: u64) -> Result<(Vec<UserDto>, u64), ApiError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &UserFilter,
+    page: u64,
+    limit: u64,
+) -> Result<(Vec<UserDto>, u64), ApiError> {
     let mut cond = Condition::all();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase().replace('%', "").replace('_', ""));
+        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
         cond = cond.add(
             Condition::any()
                 .add(Expr::expr(Func::lower(Expr::col(user::Column::Name))).like(pattern.clone()))

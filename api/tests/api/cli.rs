@@ -1,0 +1,200 @@
+//! The `helpdesk` binary: first start, subcommands, settings errors.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::helpers::{fresh_pg_database, pg_admin_url};
+
+fn helpdesk(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+    cmd.current_dir(dir)
+        .env_remove("HELPDESK_DATABASE_URL")
+        .env_remove("HELPDESK_REDIS_URL")
+        .env_remove("HELPDESK_ADMIN_EMAIL")
+        .env_remove("HELPDESK_ADMIN_PASSWORD")
+        .env("HELPDESK_DATA_DIR", dir.join("data"))
+        .env("HELPDESK_LOG_LEVEL", "warn");
+    cmd
+}
+
+/// The first `n` lines the child prints; the rest is drained so the child
+/// never writes to a closed pipe.
+async fn first_lines(child: &mut Child, n: usize) -> Vec<String> {
+    let stdout = child.0.stdout.take().expect("stdout");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    while lines.len() < n {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some(line)) => lines.push(line),
+            _ => break,
+        }
+    }
+    lines
+}
+
+/// Kills the child when the test ends, pass or fail.
+struct Child(std::process::Child);
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_start_prints_a_generated_admin_password_that_works() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = Child(
+        helpdesk(dir.path())
+            .arg("serve")
+            .env("HELPDESK_BIND", "127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn"),
+    );
+    let lines = first_lines(&mut child, 4).await;
+    let text = lines.join("\n");
+    let url = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .expect("listening line")
+        .to_string();
+    let password = text
+        .lines()
+        .find_map(|l| l.split("change it): ").nth(1))
+        .unwrap_or_else(|| panic!("no generated password in:\n{text}"))
+        .trim()
+        .to_string();
+    assert!(dir.path().join("data/helpdesk.db").exists(), "SQLite file under the data directory");
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "admin@helpdesk.local", "password": password}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 200);
+    drop(child);
+    // A second start creates nothing and prints no password.
+    let mut again = Child(
+        helpdesk(dir.path())
+            .arg("serve")
+            .env("HELPDESK_BIND", "127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn"),
+    );
+    let second = first_lines(&mut again, 3).await;
+    assert!(second.iter().any(|l| l.contains("existing account")), "{second:?}");
+}
+
+#[test]
+fn openapi_subcommand_prints_the_committed_document() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = helpdesk(dir.path()).arg("openapi").output().expect("run");
+    assert!(out.status.success());
+    let committed =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json"))
+            .unwrap_or_default();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
+}
+
+#[test]
+fn create_user_reads_the_password_from_stdin() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = helpdesk(dir.path())
+        .args(["admin", "create-user", "--email", "sara@example.com", "--name", "Sara", "--role", "agent"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(b"sara-password-1\n").expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created sara@example.com"));
+    // Same e-mail again: refused, with a reason.
+    let mut dup = helpdesk(dir.path())
+        .args(["admin", "create-user", "--email", "sara@example.com", "--name", "Sara", "--role", "agent"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    dup.stdin.take().expect("stdin").write_all(b"sara-password-1\n").expect("write");
+    let out = dup.wait_with_output().expect("wait");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("e-mail"), "{}", String::from_utf8_lossy(&out.stderr));
+    // A short password or unknown role is refused before touching the database.
+    let mut bad = helpdesk(dir.path())
+        .args(["admin", "create-user", "--email", "x@example.com", "--name", "X", "--role", "agent"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    bad.stdin.take().expect("stdin").write_all(b"short\n").expect("write");
+    let out = bad.wait_with_output().expect("wait");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+}
+
+#[test]
+fn a_bad_setting_is_named_at_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = helpdesk(dir.path()).arg("serve").env("HELPDESK_BIND", "nowhere").output().expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HELPDESK_BIND"));
+    let out = helpdesk(dir.path())
+        .arg("serve")
+        .env("HELPDESK_DATABASE_URL", "mysql://localhost/x")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HELPDESK_DATABASE_URL"));
+}
+
+fn migrate(dir: &std::path::Path, db_url: Option<&str>, args: &[&str]) -> String {
+    let mut cmd = helpdesk(dir);
+    cmd.arg("migrate").args(args);
+    if let Some(url) = db_url {
+        cmd.env("HELPDESK_DATABASE_URL", url);
+    }
+    let out = cmd.output().expect("run");
+    assert!(out.status.success(), "migrate {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn migrations_round_trip(db_url: Option<&str>) {
+    let dir = tempfile::tempdir().expect("dir");
+    migrate(dir.path(), db_url, &["up"]);
+    let status = migrate(dir.path(), db_url, &["status"]);
+    assert!(status.lines().count() >= 2 && status.lines().all(|l| l.starts_with("applied")), "{status}");
+    migrate(dir.path(), db_url, &["down"]);
+    let status = migrate(dir.path(), db_url, &["status"]);
+    assert!(status.lines().all(|l| l.starts_with("pending")), "{status}");
+    migrate(dir.path(), db_url, &["up"]);
+    migrate(dir.path(), db_url, &["down", "--steps", "1"]);
+    let status = migrate(dir.path(), db_url, &["status"]);
+    assert_eq!(status.lines().filter(|l| l.starts_with("pending")).count(), 1, "{status}");
+    migrate(dir.path(), db_url, &[]);
+}
+
+#[test]
+fn migrations_run_and_roll_back_on_sqlite() {
+    migrations_round_trip(None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrations_run_and_roll_back_on_postgres() {
+    let (url, name) = fresh_pg_database().await;
+    tokio::task::spawn_blocking(move || migrations_round_trip(Some(&url))).await.expect("round trip");
+    let admin = sea_orm::Database::connect(pg_admin_url()).await.expect("connect");
+    use sea_orm::ConnectionTrait;
+    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}

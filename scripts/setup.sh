@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Idempotent machine setup for the run and test commands. Each step checks first and skips
+# what is already there, and says what it did.
+#
+#   scripts/setup.sh --services   start PostgreSQL and Redis if they are not answering
+#   scripts/setup.sh --wasm       add the wasm32-unknown-unknown Rust target
+#   scripts/setup.sh --lint       add the rustfmt and clippy components
+#   scripts/setup.sh --trunk      install Trunk, wasm-bindgen-cli and wasm-opt at pinned versions
+#
+# With no flag it does nothing: the embedded defaults (SQLite, in-process) need no setup.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Pinned tool versions. Trunk 0.22 needs rustc 1.96; this machine's rustc is 1.95.
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132" # must match `wasm_opt = "version_N"` in Trunk.toml
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+TOOLS_DIR="${HELPDESK_TOOLS_DIR:-$HOME/.local/share/helpdesk-tools}"
+
+log() { echo "setup: $*"; }
+
+usage() {
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+want_services=false want_wasm=false want_lint=false want_trunk=false
+for arg in "$@"; do
+    case "$arg" in
+    --services) want_services=true ;;
+    --wasm) want_wasm=true ;;
+    --lint) want_lint=true ;;
+    --trunk) want_trunk=true ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "setup: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+# Polls a check command once a second until it succeeds or the timeout passes.
+wait_for() {
+    local what="$1" seconds="$2"
+    shift 2
+    for _ in $(seq "$seconds"); do
+        if "$@" >/dev/null 2>&1; then
+            log "$what is up"
+            return 0
+        fi
+        sleep 1
+    done
+    echo "setup: $what did not come up within ${seconds}s" >&2
+    return 1
+}
+
+start_postgres() {
+    if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
+        log "PostgreSQL already answers on 127.0.0.1:5432"
+        return
+    fi
+    # One cluster per machine; its directory name under /etc/postgresql is the major version.
+    local version
+    version="$(ls /etc/postgresql)"
+    log "starting PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    wait_for PostgreSQL 30 pg_isready -h 127.0.0.1 -p 5432
+}
+
+start_redis() {
+    if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+        log "Redis already answers on 127.0.0.1:6379"
+        return
+    fi
+    log "starting Redis"
+    mkdir -p /var/lib/redis /var/log/redis
+    # Nothing is persisted: tests create what they need.
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    wait_for Redis 30 redis-cli -h 127.0.0.1 -p 6379 ping
+}
+
+add_wasm_target() {
+    if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        log "Rust target wasm32-unknown-unknown already installed"
+    else
+        log "adding Rust target wasm32-unknown-unknown"
+        rustup target add wasm32-unknown-unknown
+    fi
+}
+
+add_lint_components() {
+    local component
+    for component in rustfmt clippy; do
+        if rustup component list --installed | grep -q "^$component"; then
+            log "Rust component $component already installed"
+        else
+            log "adding Rust component $component"
+            rustup component add "$component"
+        fi
+    done
+}
+
+# Prints the version of a package recorded in Cargo.lock.
+locked_version() {
+    grep -A1 "^name = \"$1\"\$" "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p' | head -n1
+}
+
+install_trunk() {
+    if command -v trunk >/dev/null 2>&1 && [[ "$(trunk --version)" == "trunk $TRUNK_VERSION" ]]; then
+        log "Trunk $TRUNK_VERSION already installed"
+    else
+        log "installing Trunk $TRUNK_VERSION"
+        cargo install trunk --version "$TRUNK_VERSION" --locked
+    fi
+
+    # wasm-bindgen-cli must be exactly the wasm-bindgen version the app links against.
+    # Installed without --locked: its own lockfile pins crates that need a newer rustc.
+    local bindgen_version
+    bindgen_version="$(locked_version wasm-bindgen)"
+    if [[ -z "$bindgen_version" ]]; then
+        echo "setup: no wasm-bindgen in Cargo.lock" >&2
+        exit 1
+    fi
+    if command -v wasm-bindgen >/dev/null 2>&1 &&
+        [[ "$(wasm-bindgen --version)" == "wasm-bindgen $bindgen_version" ]]; then
+        log "wasm-bindgen-cli $bindgen_version already installed"
+    else
+        log "installing wasm-bindgen-cli $bindgen_version"
+        cargo install wasm-bindgen-cli --version "$bindgen_version" --force
+    fi
+
+    # wasm-opt comes from npm's binaryen, never Debian's (version 108 emits a WASM that fails
+    # in the browser). npm's global prefix here is /usr, where it would fight Debian's package,
+    # so it goes into a tools folder and is linked into cargo's bin folder, which comes first
+    # on PATH and is where Trunk finds the other two tools.
+    if command -v wasm-opt >/dev/null 2>&1 &&
+        wasm-opt --version 2>/dev/null | grep -q "(version_$BINARYEN_VERSION)"; then
+        log "wasm-opt version_$BINARYEN_VERSION already installed"
+    else
+        log "installing wasm-opt from npm binaryen@$BINARYEN_VERSION into $TOOLS_DIR"
+        mkdir -p "$TOOLS_DIR/binaryen" "$CARGO_BIN"
+        npm install --prefix "$TOOLS_DIR/binaryen" --no-audit --no-fund \
+            "binaryen@$BINARYEN_VERSION"
+        ln -sf "$TOOLS_DIR/binaryen/node_modules/.bin/wasm-opt" "$CARGO_BIN/wasm-opt"
+        if ! "$CARGO_BIN/wasm-opt" --version | grep -q "(version_$BINARYEN_VERSION)"; then
+            echo "setup: $CARGO_BIN/wasm-opt is not version_$BINARYEN_VERSION" >&2
+            exit 1
+        fi
+        if [[ "$(command -v wasm-opt)" != "$CARGO_BIN/wasm-opt" ]]; then
+            echo "setup: warning: another wasm-opt comes first on PATH: $(command -v wasm-opt)" >&2
+        fi
+    fi
+}
+
+if $want_services; then
+    start_postgres
+    start_redis
+fi
+if $want_wasm; then add_wasm_target; fi
+if $want_lint; then add_lint_components; fi
+if $want_trunk; then install_trunk; fi
+log "done"

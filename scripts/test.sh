@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# THE test command (the README's, and what .ci/run calls): formatting, lints for the server
+# crates and for the WASM client, every test on SQLite, PostgreSQL and Redis, and a wasm32
+# build of the web crate. Works from any directory; CI runs it in a fresh clone.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# The integration tests create a fresh database per test on this server, and use this Redis.
+export HELPDESK_TEST_DATABASE_URL="${HELPDESK_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export HELPDESK_TEST_REDIS_URL="${HELPDESK_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+
+STEP="setup"
+started=$SECONDS
+test_log="$(mktemp)"
+
+section() {
+    STEP="$1"
+    echo
+    echo "==> $1"
+}
+
+# On any failure, name the step that failed as the last line.
+finish() {
+    local rc=$?
+    rm -f "$test_log"
+    if [[ $rc -ne 0 ]]; then
+        echo
+        echo "test.sh: FAILED during '$STEP' (exit $rc) after $((SECONDS - started))s"
+    fi
+}
+trap finish EXIT
+
+section "setup (services, wasm target, lint tools)"
+"$ROOT/scripts/setup.sh" --services --wasm --lint
+
+section "cargo fmt --check"
+cargo fmt --all -- --check
+
+# --workspace overrides default-members, so this also lints the web crate for the host target.
+section "cargo clippy (workspace, host)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+# The web crate and the DTOs it shares must also lint clean for the browser target.
+section "cargo clippy (web + shared-types, wasm32)"
+cargo clippy -p helpdesk-web -p shared-types --target wasm32-unknown-unknown -- -D warnings
+
+section "cargo test"
+cargo test --workspace --exclude helpdesk-web 2>&1 | tee "$test_log"
+# Add up cargo's "test result: ok. N passed; M failed; K ignored; ..." lines for the summary.
+read -r passed failed ignored < <(awk '
+    /^test result:/ {
+        for (i = 1; i <= NF; i++) {
+            if ($(i + 1) ~ /^passed;?$/)  p += $i
+            if ($(i + 1) ~ /^failed;?$/)  f += $i
+            if ($(i + 1) ~ /^ignored;?$/) g += $i
+        }
+    }
+    END { print p + 0, f + 0, g + 0 }' "$test_log")
+
+section "cargo build web (wasm32)"
+cargo build -p helpdesk-web --target wasm32-unknown-unknown
+
+STEP="summary"
+echo
+echo "test.sh: fmt, clippy (host + wasm32), tests and wasm32 build all OK in $((SECONDS - started))s"
+echo "tests: $passed passed, $failed failed, $ignored skipped"
