@@ -6,6 +6,7 @@
 #   scripts/setup.sh --wasm       add the wasm32-unknown-unknown Rust target
 #   scripts/setup.sh --lint       add the rustfmt and clippy components
 #   scripts/setup.sh --trunk      install Trunk, wasm-bindgen-cli and wasm-opt at pinned versions
+#   scripts/setup.sh --browser    install Debian's Chromium and the e2e npm packages (npm ci)
 #
 # With no flag it does nothing: the embedded defaults (SQLite, in-process) need no setup.
 set -euo pipefail
@@ -24,13 +25,14 @@ usage() {
     sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
-want_services=false want_wasm=false want_lint=false want_trunk=false
+want_services=false want_wasm=false want_lint=false want_trunk=false want_browser=false
 for arg in "$@"; do
     case "$arg" in
     --services) want_services=true ;;
     --wasm) want_wasm=true ;;
     --lint) want_lint=true ;;
     --trunk) want_trunk=true ;;
+    --browser) want_browser=true ;;
     -h | --help) usage; exit 0 ;;
     *) echo "setup: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
     esac
@@ -150,6 +152,26 @@ install_trunk() {
     fi
 }
 
+install_browser() {
+    if [[ -x /usr/bin/chromium ]]; then
+        log "Chromium already installed ($(/usr/bin/chromium --version 2>/dev/null | head -n1))"
+    else
+        # Never a test tool's own browser download: those fail on this network.
+        log "installing Debian's chromium"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    fi
+    # npm ci only when the lockfile changed since the last install.
+    local stamp="$ROOT/e2e/node_modules/.package-lock.json"
+    if [[ -f "$stamp" ]] && cmp -s "$ROOT/e2e/package-lock.json" "$ROOT/e2e/node_modules/.lock-copy"; then
+        log "e2e npm packages already installed"
+    else
+        log "installing e2e npm packages (npm ci)"
+        (cd "$ROOT/e2e" && npm ci --no-audit --no-fund)
+        cp "$ROOT/e2e/package-lock.json" "$ROOT/e2e/node_modules/.lock-copy"
+    fi
+}
+
 if $want_services; then
     start_postgres
     start_redis
@@ -157,4 +179,5 @@ fi
 if $want_wasm; then add_wasm_target; fi
 if $want_lint; then add_lint_components; fi
 if $want_trunk; then install_trunk; fi
+if $want_browser; then install_browser; fi
 log "done"

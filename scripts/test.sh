@@ -33,7 +33,7 @@ finish() {
 trap finish EXIT
 
 section "setup (services, wasm target, lint tools)"
-"$ROOT/scripts/setup.sh" --services --wasm --lint
+"$ROOT/scripts/setup.sh" --services --wasm --lint --browser
 
 section "cargo fmt --check"
 cargo fmt --all -- --check
@@ -59,10 +59,19 @@ read -r passed failed ignored < <(awk '
     }
     END { print p + 0, f + 0, g + 0 }' "$test_log")
 
+# Browser tests drive Debian's Chromium against the debug binary cargo test just built.
+section "browser tests (e2e)"
+cargo build -p helpdesk-api --bin helpdesk
+(cd e2e && HELPDESK_BIN="$ROOT/target/debug/helpdesk" npm test 2>&1) | tee "$test_log.e2e"
+read -r e2e_passed e2e_failed < <(awk '/^# pass / {p=$3} /^# fail / {f=$3} END {print p + 0, f + 0}' "$test_log.e2e")
+rm -f "$test_log.e2e"
+passed=$((passed + e2e_passed))
+failed=$((failed + e2e_failed))
+
 section "cargo build web (wasm32)"
 cargo build -p helpdesk-web --target wasm32-unknown-unknown
 
 STEP="summary"
 echo
-echo "test.sh: fmt, clippy (host + wasm32), tests and wasm32 build all OK in $((SECONDS - started))s"
+echo "test.sh: fmt, clippy (host + wasm32), tests, browser tests and wasm32 build all OK in $((SECONDS - started))s"
 echo "tests: $passed passed, $failed failed, $ignored skipped"

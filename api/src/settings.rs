@@ -198,8 +198,9 @@ impl Settings {
         if self.access_token_ttl_secs == 0 || self.refresh_token_ttl_days == 0 {
             return Err(invalid("access_token_ttl_secs", "token lifetimes must be positive"));
         }
-        if self.database_max_connections == 0 {
-            return Err(invalid("database_max_connections", "must be at least 1"));
+        if self.database_max_connections < 2 {
+            // Start-up holds one connection for the migration lock while migrating on another.
+            return Err(invalid("database_max_connections", "must be at least 2"));
         }
         if self.workers == Some(0) {
             return Err(invalid("workers", "must be at least 1"));

@@ -7,6 +7,7 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{
+    ConnectionTrait, DbBackend,
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
     SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
@@ -50,9 +51,18 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     }
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration. On PostgreSQL an advisory lock makes
+/// instances that start together take turns, so each migration runs once.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("running migrations")
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await.context("running migrations");
+    }
+    // Session locks belong to one connection: hold it in a transaction's connection.
+    let lock = db.begin().await?;
+    lock.execute_unprepared("SELECT pg_advisory_xact_lock(7264150001)").await?;
+    let result = Migrator::up(db, None).await.context("running migrations");
+    lock.commit().await?;
+    result
 }
 
 /// Rolls back the newest `steps` migrations (all when `None`).
