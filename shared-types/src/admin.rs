@@ -260,3 +260,29 @@ pub struct AuditLogQuery {
     /// Items per page, 1 to 100.
     pub limit: Option<u64>,
 }
+
+/// Body of `PATCH /api/v1/admin/categories/{id}`: only the fields present change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateCategoryRequest {
+    /// New name, 1 to 100 characters, unique among its siblings.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description; an empty string clears it.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `false` hides the category from new tickets; `true` offers it again.
+    #[serde(default)]
+    pub is_active: Option<bool>,
+}
+
+/// Query of `GET /api/v1/categories`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CategoryListQuery {
+    /// Include inactive categories too (needs `admin:categories`).
+    pub all: Option<bool>,
+}

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::admin::{AddTeamMemberRequest, CreateCategoryRequest, CreateUserRequest, TeamRequest, UpdateCategoryRequest};
+use crate::admin::{
+    AddTeamMemberRequest, CreateCategoryRequest, CreateUserRequest, TeamRequest, UpdateCategoryRequest,
+};
 use crate::tickets::{CreateCommentRequest, CreateTicketRequest, UpdateTicketRequest};
 
 /// Problems keyed by field name (camelCase, as on the wire).
@@ -216,7 +218,8 @@ mod tests {
         assert!(validate_update_category(&update(None)).is_empty());
         assert!(validate_update_category(&update(Some("Network"))).is_empty());
         assert!(validate_update_category(&update(Some("  "))).contains_key("name"));
-        let member = |role: Option<&str>| AddTeamMemberRequest { user_id: uuid::Uuid::nil(), role: role.map(String::from) };
+        let member =
+            |role: Option<&str>| AddTeamMemberRequest { user_id: uuid::Uuid::nil(), role: role.map(String::from) };
         assert!(validate_team_member(&member(None)).is_empty());
         assert!(validate_team_member(&member(Some("lead"))).is_empty());
         assert!(validate_team_member(&member(Some("boss"))).contains_key("role"));

@@ -9,10 +9,7 @@ use crate::error::ApiError;
 
 /// The teams `user_id` belongs to, with the role in each.
 pub async fn memberships(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<TeamMembership>, ApiError> {
-    let members = team_member::Entity::find()
-        .filter(team_member::Column::UserId.eq(user_id))
-        .all(db)
-        .await?;
+    let members = team_member::Entity::find().filter(team_member::Column::UserId.eq(user_id)).all(db).await?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.team_id).collect();
     let teams = team::Entity::find().filter(team::Column::Id.is_in(ids)).all(db).await?;
     let mut out: Vec<TeamMembership> = members

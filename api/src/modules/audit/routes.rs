@@ -31,6 +31,7 @@ fn dto(m: audit_log::Model) -> AuditLogDto {
 /// Audit-log entries, newest first, with filters. Needs `audit:view`.
 #[utoipa::path(
     tag = "admin",
+    operation_id = "list_audit_logs",
     security(("bearer" = [])),
     params(AuditLogQuery),
     responses(
