@@ -1,0 +1,349 @@
+//! The ticket rules: who may do what, and what each action writes.
+//!
+//! Every change runs in one write transaction that also writes its history
+//! rows and audit entry; events go out after commit and never fail the
+//! request. PATCH, assign and close update with `WHERE version = ?`, so of
+//! two concurrent writers exactly one wins and the other gets 412.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use serde_json::json;
+use shared_types::tickets::{
+    CreateTicketRequest, HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, TicketPriority, TicketStatus,
+};
+use shared_types::validation::{normalise_tag, validate_create_ticket};
+use shared_types::{FieldErrors, Permission};
+use uuid::Uuid;
+
+use super::filter::ListFilter;
+use super::repo::{self, Change};
+use super::{dto, lifecycle, numbering};
+use crate::entities::ticket;
+use crate::error::{ApiError, ErrorKind};
+use crate::infra::db::begin_write;
+use crate::modules::audit::{self, AuditEntry, ClientInfo};
+use crate::modules::auth::Access;
+use crate::paging::Paging;
+use crate::state::AppState;
+
+/// The bus topic of ticket events.
+pub const EVENT_TOPIC: &str = "ticket";
+
+/// 404 for a ticket that is missing, deleted or not visible to the caller.
+pub fn not_found() -> ApiError {
+    ApiError::not_found("ticket_not_found", "No such ticket")
+}
+
+/// 412 when the ticket has moved past the version the client knows.
+pub fn version_mismatch() -> ApiError {
+    ApiError::new(
+        ErrorKind::PreconditionFailed,
+        "version_mismatch",
+        "The ticket has changed since you read it; reload and try again",
+    )
+}
+
+/// 409 for changes to a closed ticket.
+pub fn ticket_closed() -> ApiError {
+    ApiError::conflict("ticket_closed", "The ticket is closed")
+}
+
+/// An `If-Match` header: `*`, or entity tags quoted or not, weak or strong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: any version.
+    Any,
+    /// These tags.
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// Reads a header value.
+    pub fn parse(header: &str) -> Self {
+        if header.trim() == "*" {
+            return IfMatch::Any;
+        }
+        let tags = header
+            .split(',')
+            .map(|t| {
+                let t = t.trim();
+                let t = t.strip_prefix("W/").unwrap_or(t);
+                t.trim_matches('"').to_string()
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        IfMatch::Tags(tags)
+    }
+
+    /// Whether `version` satisfies the header.
+    pub fn matches(&self, version: i32) -> bool {
+        match self {
+            IfMatch::Any => true,
+            IfMatch::Tags(tags) => tags.iter().any(|t| *t == version.to_string()),
+        }
+    }
+}
+
+/// The `ETag` of a ticket version.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// A page of tickets with what the list envelope needs.
+#[derive(Debug)]
+pub struct TicketPage {
+    /// The tickets.
+    pub data: Vec<TicketDto>,
+    /// Matches over all pages.
+    pub total: u64,
+    /// The page asked for.
+    pub paging: Paging,
+}
+
+/// Tags as stored: normalised, first spelling kept, no repeats.
+pub fn normalise_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for t in tags.iter().map(|t| normalise_tag(t)) {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// 422 unless `errors` is empty.
+pub fn check(errors: FieldErrors) -> Result<(), ApiError> {
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::validation(errors)) }
+}
+
+/// The ticket operations, over the application's state.
+pub struct TicketService<'a> {
+    pub(super) state: &'a AppState,
+}
+
+impl<'a> TicketService<'a> {
+    /// A service over `state`.
+    pub fn new(state: &'a AppState) -> Self {
+        Self { state }
+    }
+
+    /// Now, to the microsecond both databases store.
+    pub(super) fn now(&self) -> DateTime<Utc> {
+        self.state.clock.now().trunc_subsecs(6)
+    }
+
+    /// Announces `event` about `ticket` to every instance; a failure is only logged.
+    pub(super) async fn publish(&self, event: &str, ticket: &ticket::Model) {
+        let payload = json!({
+            "type": event,
+            "ticketId": ticket.id,
+            "ticketNumber": ticket.ticket_number,
+            "version": ticket.version,
+            "createdBy": ticket.created_by,
+            "assignedTo": ticket.assigned_to,
+            "teamId": ticket.team_id,
+        });
+        if let Err(e) = self.state.bus.publish(EVENT_TOPIC, &payload.to_string()).await {
+            tracing::warn!(error = %e, event, ticket_id = %ticket.id, "could not publish a ticket event");
+        }
+    }
+
+    /// The visible ticket `id`, read inside `txn`, or 404.
+    pub(super) async fn load(
+        &self,
+        txn: &DatabaseTransaction,
+        user: &Access,
+        id: Uuid,
+    ) -> Result<ticket::Model, ApiError> {
+        repo::find_visible(txn, &user.ticket_scope(), id).await?.ok_or_else(not_found)
+    }
+
+    /// 422 on `field` unless `id` names an active category.
+    pub(super) async fn check_category(&self, conn: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError> {
+        if repo::category_is_active(conn, id).await? {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_field("categoryId", "no active category has this id"))
+        }
+    }
+
+    /// A page of the tickets the caller may see.
+    pub async fn list(&self, user: &Access, query: &TicketListQuery) -> Result<TicketPage, ApiError> {
+        let (filter, paging) = ListFilter::parse(query, user.user_id)?;
+        let (rows, total) = repo::list(&self.state.db, &user.ticket_scope(), &filter, paging).await?;
+        Ok(TicketPage { data: dto::tickets(&self.state.db, rows).await?, total, paging })
+    }
+
+    /// Raises a ticket: number, SLA deadlines, tags, history and audit in one transaction.
+    pub async fn create(
+        &self,
+        user: &Access,
+        req: CreateTicketRequest,
+        client: &ClientInfo,
+    ) -> Result<TicketDto, ApiError> {
+        user.require(Permission::TicketCreate)?;
+        check(validate_create_ticket(&req))?;
+        if let Some(category) = req.category_id {
+            self.check_category(&self.state.db, category).await?;
+        }
+        let priority = req.priority.unwrap_or(TicketPriority::Medium);
+        let tags = normalise_tags(req.tags.as_deref().unwrap_or_default());
+        let now = self.now();
+        let txn = begin_write(&self.state.db).await?;
+        let number = numbering::next(&txn, now).await?;
+        let (response, resolution) = lifecycle::sla_deadlines(priority, now);
+        let model = ticket::Model {
+            id: Uuid::now_v7(),
+            ticket_number: number,
+            title: req.title.trim().to_string(),
+            description: req.description.trim().to_string(),
+            status: TicketStatus::New.as_str().into(),
+            priority: priority.as_str().into(),
+            category_id: req.category_id,
+            created_by: user.user_id,
+            assigned_to: None,
+            team_id: None,
+            sla_response_deadline: Some(response),
+            sla_resolution_deadline: Some(resolution),
+            first_response_at: None,
+            resolved_at: None,
+            closed_at: None,
+            sla_paused: false,
+            sla_pause_reason: None,
+            ai_suggested_category: None,
+            ai_suggested_priority: None,
+            ai_confidence: None,
+            ai_model_version: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
+        repo::insert(&txn, model.clone()).await?;
+        repo::set_tags(&txn, model.id, &tags).await?;
+        let created = Change::new("created", None, Some(model.ticket_number.clone()));
+        repo::record_history(&txn, model.id, user.user_id, &[created], now).await?;
+        let entry = AuditEntry::by(user, "ticket:create", "ticket", Some(model.id)).details(json!({
+            "ticketNumber": model.ticket_number,
+            "title": model.title,
+            "priority": model.priority,
+            "categoryId": model.category_id,
+            "tags": tags,
+        }));
+        audit::record(&txn, entry, client, now).await?;
+        txn.commit().await?;
+        self.publish("ticket.created", &model).await;
+        dto::ticket(&self.state.db, model).await
+    }
+
+    /// A visible ticket with the comments the caller may read.
+    pub async fn get(&self, user: &Access, id: Uuid) -> Result<TicketDetailDto, ApiError> {
+        let db = &self.state.db;
+        let model = repo::find_visible(db, &user.ticket_scope(), id).await?.ok_or_else(not_found)?;
+        let comments = repo::comments_of(db, id, user.has(Permission::TicketCommentInternal)).await?;
+        dto::detail(db, model, comments).await
+    }
+
+    /// The history of a visible ticket; entries about internal notes only for those who may read them.
+    pub async fn history(&self, user: &Access, id: Uuid) -> Result<Vec<HistoryEntryDto>, ApiError> {
+        let db = &self.state.db;
+        repo::find_visible(db, &user.ticket_scope(), id).await?.ok_or_else(not_found)?;
+        let rows = repo::history_of(db, id, user.has(Permission::TicketCommentInternal)).await?;
+        dto::history(db, rows).await
+    }
+
+    /// Soft-deletes a ticket: it disappears from every read.
+    pub async fn delete(&self, user: &Access, id: Uuid, client: &ClientInfo) -> Result<(), ApiError> {
+        user.require(Permission::TicketDelete)?;
+        let now = self.now();
+        let txn = begin_write(&self.state.db).await?;
+        let old = self.load(&txn, user, id).await?;
+        let mut new = old.clone();
+        new.deleted_at = Some(now);
+        new.updated_at = now;
+        new.version = old.version + 1;
+        if !repo::update_versioned(&txn, &old, &new).await? {
+            return Err(version_mismatch());
+        }
+        let deleted = Change::new("deleted", None, Some(now.to_rfc3339()));
+        self.finish(txn, user, &new, Action::Delete, &[deleted], client).await?;
+        Ok(())
+    }
+
+    /// Commits `txn` after writing `changes` as history rows and one audit
+    /// entry, then publishes the action's event about `ticket`.
+    pub(super) async fn finish(
+        &self,
+        txn: DatabaseTransaction,
+        user: &Access,
+        ticket: &ticket::Model,
+        action: Action,
+        changes: &[Change],
+        client: &ClientInfo,
+    ) -> Result<(), ApiError> {
+        let now = ticket.updated_at;
+        repo::record_history(&txn, ticket.id, user.user_id, changes, now).await?;
+        let listed: Vec<_> = changes.iter().map(|c| json!({"field": c.field, "old": c.old, "new": c.new})).collect();
+        let entry = AuditEntry::by(user, action.audit_action(), "ticket", Some(ticket.id))
+            .details(json!({"ticketNumber": ticket.ticket_number, "changes": listed}));
+        audit::record(&txn, entry, client, now).await?;
+        txn.commit().await?;
+        self.publish(action.event(), ticket).await;
+        Ok(())
+    }
+}
+
+/// A change to an existing ticket, as audited and announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Action {
+    /// PATCH.
+    Update,
+    /// Assign or reassign.
+    Assign,
+    /// Close.
+    Close,
+    /// Soft delete.
+    Delete,
+}
+
+impl Action {
+    fn audit_action(self) -> &'static str {
+        match self {
+            Action::Update => "ticket:update",
+            Action::Assign => "ticket:assign",
+            Action::Close => "ticket:close",
+            Action::Delete => "ticket:delete",
+        }
+    }
+
+    fn event(self) -> &'static str {
+        match self {
+            Action::Update | Action::Close => "ticket.updated",
+            Action::Assign => "ticket.assigned",
+            Action::Delete => "ticket.deleted",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_accepts_quoted_bare_and_weak_tags() {
+        assert!(IfMatch::parse("\"3\"").matches(3));
+        assert!(IfMatch::parse("3").matches(3));
+        assert!(IfMatch::parse("W/\"3\"").matches(3));
+        assert!(IfMatch::parse("\"1\", \"3\"").matches(3));
+        assert!(IfMatch::parse("*").matches(7));
+        assert!(!IfMatch::parse("\"2\"").matches(3));
+        assert!(!IfMatch::parse("garbage").matches(3));
+        assert_eq!(etag(4), "\"4\"");
+    }
+
+    #[test]
+    fn tags_are_normalised_and_unique() {
+        let tags = normalise_tags(&[" VPN ".into(), "vpn".into(), "Wi-Fi".into()]);
+        assert_eq!(tags, vec!["vpn".to_string(), "wi-fi".to_string()]);
+    }
+}
