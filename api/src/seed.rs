@@ -10,10 +10,12 @@ use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use uuid::Uuid;
 
-use crate::entities::{team, team_member, ticket, ticket_category, ticket_number_sequence, ticket_tag, user, user_role};
+use crate::entities::{
+    team, team_member, ticket, ticket_category, ticket_number_sequence, ticket_tag, user, user_role,
+};
 use crate::infra::db::begin_write;
 use crate::modules::auth::{password, users};
 
@@ -169,13 +171,15 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     }
     let categories: Vec<Uuid> = (0..6).map(|_| Uuid::now_v7()).collect();
     let names = ["Hardware", "Software", "Network", "Access", "Email", "Accounts"];
-    ticket_category::Entity::insert_many(categories.iter().zip(names).map(|(&id, name)| ticket_category::ActiveModel {
-        id: Set(id),
-        name: Set(format!("{name} {run}")),
-        parent_id: Set(None),
-        description: Set(None),
-        is_active: Set(true),
-        created_at: Set(now),
+    ticket_category::Entity::insert_many(categories.iter().zip(names).map(|(&id, name)| {
+        ticket_category::ActiveModel {
+            id: Set(id),
+            name: Set(format!("{name} {run}")),
+            parent_id: Set(None),
+            description: Set(None),
+            is_active: Set(true),
+            created_at: Set(now),
+        }
     }))
     .exec_without_returning(db)
     .await?;
@@ -196,7 +200,10 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         let topic = TOPICS[rng.random_range(0..TOPICS.len())];
         let id = Uuid::now_v7();
         if rng.random_bool(0.3) {
-            tags.push(ticket_tag::ActiveModel { ticket_id: Set(id), tag: Set(["vpn", "laptop", "email", "access"][i as usize % 4].into()) });
+            tags.push(ticket_tag::ActiveModel {
+                ticket_id: Set(id),
+                tag: Set(["vpn", "laptop", "email", "access"][i as usize % 4].into()),
+            });
         }
         batch.push(ticket::ActiveModel {
             id: Set(id),
@@ -249,6 +256,8 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         .exec_without_returning(db)
         .await?;
     }
+    // Bulk inserts leave the planner's statistics stale.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(SeedReport {
         employee_email: format!("employee0-{run}@seed.example"),
         agent_email,

@@ -7,9 +7,8 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{
-    ConnectionTrait, DbBackend,
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 
 use crate::settings::Settings;
@@ -55,7 +54,11 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
 /// instances that start together take turns, so each migration runs once.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     if db.get_database_backend() != DbBackend::Postgres {
-        return Migrator::up(db, None).await.context("running migrations");
+        Migrator::up(db, None).await.context("running migrations")?;
+        // Refresh the planner's statistics where they are missing or stale; without
+        // them SQLite picks poor plans for the ticket list at 100,000 rows.
+        db.execute_unprepared("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002").await?;
+        return Ok(());
     }
     // Session locks belong to one connection: hold it in a transaction's connection.
     let lock = db.begin().await?;

@@ -60,11 +60,7 @@ async fn first_start_prints_a_generated_admin_password_that_works() {
     );
     let lines = first_lines(&mut child, 4).await;
     let text = lines.join("\n");
-    let url = text
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .expect("listening line")
-        .to_string();
+    let url = text.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("listening line").to_string();
     let password = text
         .lines()
         .find_map(|l| l.split("change it): ").nth(1))
@@ -150,11 +146,8 @@ fn a_bad_setting_is_named_at_start() {
     let out = helpdesk(dir.path()).arg("serve").env("HELPDESK_BIND", "nowhere").output().expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("HELPDESK_BIND"));
-    let out = helpdesk(dir.path())
-        .arg("serve")
-        .env("HELPDESK_DATABASE_URL", "mysql://localhost/x")
-        .output()
-        .expect("run");
+    let out =
+        helpdesk(dir.path()).arg("serve").env("HELPDESK_DATABASE_URL", "mysql://localhost/x").output().expect("run");
     assert!(String::from_utf8_lossy(&out.stderr).contains("HELPDESK_DATABASE_URL"));
 }
 

@@ -1,9 +1,14 @@
 //! Integration tests: the real server on port 0, on SQLite and on
 //! PostgreSQL with Redis. One binary, so it links once.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // failing loudly is what tests are for
+
 mod helpers;
 
+mod admin;
 mod auth;
 mod cli;
 mod cluster;
+mod matrix;
 mod openapi;
+mod tickets;

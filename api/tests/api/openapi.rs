@@ -28,6 +28,7 @@ fn every_operation_is_documented() {
         serde_json::from_str(&helpdesk_api::openapi::document_json().expect("document")).expect("json");
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.contains_key("/api/v1/auth/login"));
+    let mut ids = std::collections::HashSet::new();
     for (path, item) in paths {
         for (method, op) in item.as_object().expect("path item") {
             assert!(
@@ -35,6 +36,8 @@ fn every_operation_is_documented() {
                 "{method} {path} has no documented responses"
             );
             assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{method} {path} has no tag");
+            let id = op["operationId"].as_str().unwrap_or_default().to_string();
+            assert!(ids.insert(id.clone()), "operationId {id} of {method} {path} is not unique");
         }
     }
 }
