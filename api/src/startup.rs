@@ -60,8 +60,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
     };
     let access = Arc::new(AccessCache::new(Duration::from_secs(settings.permission_cache_ttl_secs), bus.clone()));
     tokio::spawn(access.clone().follow());
+    let writer = db::Writer::new(&settings, &db).await?;
     let state = AppState {
         db,
+        writer,
         tokens: TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs),
         settings: Arc::new(settings),
         redis,

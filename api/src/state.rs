@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::infra::bus::Bus;
 use crate::infra::clock::Clock;
+use crate::infra::db::Writer;
 use crate::infra::throttle::Throttle;
 use crate::metrics::Metrics;
 use crate::modules::auth::access::AccessCache;
@@ -16,6 +17,8 @@ use crate::settings::Settings;
 pub struct AppState {
     /// The database pool.
     pub db: DatabaseConnection,
+    /// Where write transactions begin.
+    pub writer: Writer,
     /// The validated settings.
     pub settings: Arc<Settings>,
     /// Redis, when configured.

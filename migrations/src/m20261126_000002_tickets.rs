@@ -152,10 +152,18 @@ impl MigrationTrait for Migration {
             manager,
             &[
                 "CREATE INDEX idx_ticket_categories_parent ON ticket_categories(parent_id)",
-                "CREATE INDEX idx_tickets_status ON tickets(status, created_at DESC) WHERE deleted_at IS NULL",
-                "CREATE INDEX idx_tickets_assigned ON tickets(assigned_to, created_at DESC) WHERE deleted_at IS NULL",
-                "CREATE INDEX idx_tickets_created_by ON tickets(created_by, created_at DESC)",
-                "CREATE INDEX idx_tickets_team ON tickets(team_id, created_at DESC)",
+                // The list's access paths: by status (everyone), by assignee and by requester
+                // (own tickets), by team (agents). Status and priority ride along so the
+                // usual filters and COUNT(*) are answered from the index; partial, because
+                // every read excludes deleted tickets.
+                "CREATE INDEX idx_tickets_status ON tickets(status, priority, created_at DESC) \
+                 WHERE deleted_at IS NULL",
+                "CREATE INDEX idx_tickets_assigned ON tickets(assigned_to, status, priority, created_at DESC) \
+                 WHERE deleted_at IS NULL",
+                "CREATE INDEX idx_tickets_created_by ON tickets(created_by, status, priority, created_at DESC) \
+                 WHERE deleted_at IS NULL",
+                "CREATE INDEX idx_tickets_team ON tickets(team_id, status, priority, created_at DESC) \
+                 WHERE deleted_at IS NULL",
                 "CREATE INDEX idx_tickets_category ON tickets(category_id)",
                 "CREATE INDEX idx_tickets_created_at ON tickets(created_at DESC)",
                 "CREATE INDEX idx_tickets_sla_response ON tickets(sla_response_deadline) WHERE first_response_at IS NULL",

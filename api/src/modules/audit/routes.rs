@@ -1,7 +1,7 @@
 //! `GET /api/v1/admin/audit-logs`: read-only access to the audit log.
 
 use actix_web::{HttpRequest, get, web};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared_types::admin::{AuditLogDto, AuditLogQuery};
 use shared_types::{ErrorBody, ListResponse, Permission};
 
@@ -74,7 +74,7 @@ pub async fn list(
         cond = cond.add(audit_log::Column::Timestamp.lt(v));
     }
     let query = audit_log::Entity::find().filter(cond);
-    let total = query.clone().count(&state.db).await?;
+    let total = crate::paging::count(query.clone(), &state.db).await?;
     let rows = query
         .order_by_desc(audit_log::Column::Timestamp)
         .order_by_desc(audit_log::Column::Id)

@@ -80,7 +80,7 @@ pub async fn login(
     }
     state.throttle.reset(&account_key(&email)).await?;
     let refresh = tokens::new_refresh_token();
-    let txn = crate::infra::db::begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     insert_refresh(&txn, state, user.id, Uuid::now_v7(), &refresh, client).await?;
     users::touch_login(&txn, user.id, now).await?;
     let entry = AuditEntry {
@@ -189,7 +189,7 @@ pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> Resu
         return Err(ApiError::unauthenticated("account_disabled", "This account is deactivated"));
     }
     let new_token = tokens::new_refresh_token();
-    let txn = crate::infra::db::begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let new_id = insert_refresh(&txn, state, user.id, row.family_id, &new_token, client).await?;
     // Only one of two concurrent refreshes with the same token can win.
     let claimed = refresh_token::Entity::update_many()
@@ -222,7 +222,7 @@ pub async fn logout(state: &AppState, token: &str, client: &ClientInfo) -> Resul
         .one(&state.db)
         .await?;
     if let Some(row) = row {
-        let txn = crate::infra::db::begin_write(&state.db).await?;
+        let txn = state.writer.begin().await?;
         revoke_family(&txn, row.family_id, now).await?;
         let entry = AuditEntry {
             user_id: Some(row.user_id),

@@ -13,7 +13,6 @@ use super::service::{Action, TicketService, check, ticket_closed, version_mismat
 use super::{dto, lifecycle};
 use crate::entities::{ticket, ticket_comment};
 use crate::error::ApiError;
-use crate::infra::db::begin_write;
 use crate::modules::admin::team_repo;
 use crate::modules::audit::{self, AuditEntry, ClientInfo};
 use crate::modules::auth::Access;
@@ -40,7 +39,7 @@ impl TicketService<'_> {
         user.require(if req.internal { Permission::TicketCommentInternal } else { Permission::TicketComment })?;
         check(validate_comment(&req))?;
         let now = self.now();
-        let txn = begin_write(&self.state.db).await?;
+        let txn = self.state.writer.begin().await?;
         let ticket = self.load(&txn, user, id).await?;
         if dto::status_of(&ticket)? == TicketStatus::Closed {
             return Err(ticket_closed());
@@ -111,7 +110,7 @@ impl TicketService<'_> {
             return Err(ApiError::invalid_field("teamId", "no team has this id"));
         }
         let now = self.now();
-        let txn = begin_write(&self.state.db).await?;
+        let txn = self.state.writer.begin().await?;
         let old = self.load(&txn, user, id).await?;
         let from = dto::status_of(&old)?;
         if from == TicketStatus::Closed {
@@ -162,7 +161,7 @@ impl TicketService<'_> {
             return Err(ApiError::invalid_field("resolution", format!("must be at most {TEXT_MAX} characters")));
         }
         let now = self.now();
-        let txn = begin_write(&self.state.db).await?;
+        let txn = self.state.writer.begin().await?;
         let old = self.load(&txn, user, id).await?;
         let from = dto::status_of(&old)?;
         if from == TicketStatus::Closed {

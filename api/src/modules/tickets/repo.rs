@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, ModelTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Iterable, ModelTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
 };
 use shared_types::tickets::{TicketPriority, TicketStatus};
 use uuid::Uuid;
@@ -111,7 +111,7 @@ fn rank(col: ticket::Column, values: &[&'static str]) -> Expr {
 /// (~150 ms at 100,000 tickets); its indexes end in the implicit `rowid`
 /// (insertion order), so `created_at DESC, rowid ASC` reads straight off
 /// `idx_tickets_created_at` and `idx_tickets_status` and stops at the limit.
-fn ordered(select: Select<ticket::Entity>, sort: Sort, backend: DbBackend) -> Select<ticket::Entity> {
+pub(super) fn ordered(select: Select<ticket::Entity>, sort: Sort, backend: DbBackend) -> Select<ticket::Entity> {
     let (order, reverse) = if sort.descending { (Order::Desc, Order::Asc) } else { (Order::Asc, Order::Desc) };
     let select = match sort.key {
         SortKey::CreatedAt => select.order_by(ticket::Column::CreatedAt, order.clone()),
@@ -142,8 +142,12 @@ pub async fn list(
     filter: &ListFilter,
     paging: Paging,
 ) -> Result<(Vec<ticket::Model>, u64), ApiError> {
-    let query = ticket::Entity::find().filter(visible(scope)).filter(filter_condition(filter));
-    let total = query.clone().count(conn).await?;
+    let filters = filter_condition(filter);
+    if let (TicketScope::Teams { user_id, team_ids }, DbBackend::Sqlite) = (scope, conn.get_database_backend()) {
+        return super::sqlite_scope::list(conn, *user_id, team_ids, filters, filter.sort, paging).await;
+    }
+    let query = ticket::Entity::find().filter(visible(scope)).filter(filters);
+    let total = crate::paging::count(query.clone(), conn).await?;
     let rows = if total <= paging.offset() {
         Vec::new()
     } else {

@@ -20,7 +20,6 @@ use super::repo::{self, Change};
 use super::{dto, lifecycle, numbering};
 use crate::entities::ticket;
 use crate::error::{ApiError, ErrorKind};
-use crate::infra::db::begin_write;
 use crate::modules::audit::{self, AuditEntry, ClientInfo};
 use crate::modules::auth::Access;
 use crate::paging::Paging;
@@ -189,7 +188,7 @@ impl<'a> TicketService<'a> {
         let priority = req.priority.unwrap_or(TicketPriority::Medium);
         let tags = normalise_tags(req.tags.as_deref().unwrap_or_default());
         let now = self.now();
-        let txn = begin_write(&self.state.db).await?;
+        let txn = self.state.writer.begin().await?;
         let number = numbering::next(&txn, now).await?;
         let (response, resolution) = lifecycle::sla_deadlines(priority, now);
         let model = ticket::Model {
@@ -256,7 +255,7 @@ impl<'a> TicketService<'a> {
     pub async fn delete(&self, user: &Access, id: Uuid, client: &ClientInfo) -> Result<(), ApiError> {
         user.require(Permission::TicketDelete)?;
         let now = self.now();
-        let txn = begin_write(&self.state.db).await?;
+        let txn = self.state.writer.begin().await?;
         let old = self.load(&txn, user, id).await?;
         let mut new = old.clone();
         new.deleted_at = Some(now);

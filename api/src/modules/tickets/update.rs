@@ -12,7 +12,6 @@ use super::service::{Action, IfMatch, TicketService, check, normalise_tags, vers
 use super::{dto, lifecycle};
 use crate::entities::ticket;
 use crate::error::ApiError;
-use crate::infra::db::begin_write;
 use crate::modules::admin::team_repo;
 use crate::modules::audit::ClientInfo;
 use crate::modules::auth::Access;
@@ -136,7 +135,7 @@ impl TicketService<'_> {
     ) -> Result<TicketDto, ApiError> {
         check(validate_update_ticket(&req))?;
         let now = self.now();
-        let txn = begin_write(&self.state.db).await?;
+        let txn = self.state.writer.begin().await?;
         let old = self.load(&txn, user, id).await?;
         if if_match.is_some_and(|m| !m.matches(old.version)) {
             return Err(version_mismatch());

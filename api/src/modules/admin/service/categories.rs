@@ -12,7 +12,6 @@ use uuid::Uuid;
 use super::{Authorized, Changes, ManageCategories, non_blank};
 use crate::entities::ticket_category as category;
 use crate::error::ApiError;
-use crate::infra::db::begin_write;
 use crate::modules::audit::{self, ClientInfo};
 use crate::state::AppState;
 
@@ -86,7 +85,7 @@ pub async fn create(
     }
     let name = req.name.trim().to_string();
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     if let Some(parent_id) = req.parent_id {
         let parent = category::Entity::find_by_id(parent_id)
             .one(&txn)
@@ -130,7 +129,7 @@ pub async fn update(
         return Err(ApiError::validation(errors));
     }
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let old = category::Entity::find_by_id(id)
         .one(&txn)
         .await?

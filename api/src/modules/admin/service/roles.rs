@@ -12,7 +12,6 @@ use uuid::Uuid;
 use super::{Authorized, ManageRoles};
 use crate::entities::{permission, role, role_permission};
 use crate::error::ApiError;
-use crate::infra::db::begin_write;
 use crate::modules::audit::{self, ClientInfo};
 use crate::modules::auth::Invalidation;
 use crate::state::AppState;
@@ -99,7 +98,7 @@ pub async fn set_permissions(
         return Err(ApiError::conflict("role_immutable", "The admin role always has every permission"));
     }
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let role = role::Entity::find()
         .filter(role::Column::Name.eq(name))
         .one(&txn)

@@ -14,7 +14,6 @@ use uuid::Uuid;
 use super::{Authorized, Changes, ManageTeams, SeesTeams, non_blank};
 use crate::entities::{team, team_member};
 use crate::error::ApiError;
-use crate::infra::db::begin_write;
 use crate::modules::audit::{self, ClientInfo};
 use crate::modules::auth::{Invalidation, users};
 use crate::state::AppState;
@@ -123,7 +122,7 @@ pub async fn create(
     }
     let name = req.name.trim().to_string();
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     if name_in_use(&txn, &name, None).await? {
         return Err(name_taken());
     }
@@ -158,7 +157,7 @@ pub async fn update(
     let name = req.name.trim().to_string();
     let description = non_blank(req.description.as_deref());
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let old = find(&txn, id).await?;
     let mut changes = Changes::default();
     changes.note("name", &old.name, &name);
@@ -188,7 +187,7 @@ pub async fn delete(
     id: Uuid,
 ) -> Result<(), ApiError> {
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let old = find(&txn, id).await?;
     let members: Vec<Uuid> = team_member::Entity::find()
         .select_only()
@@ -221,7 +220,7 @@ pub async fn add_member(
     }
     let role = req.role.clone().unwrap_or_else(|| "member".into());
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     find(&txn, team_id).await?;
     let user = users::find(&txn, req.user_id)
         .await?
@@ -257,7 +256,7 @@ pub async fn remove_member(
     user_id: Uuid,
 ) -> Result<(), ApiError> {
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     find(&txn, team_id).await?;
     let removed = team_member::Entity::delete_by_id((team_id, user_id)).exec(&txn).await?;
     if removed.rows_affected == 0 {

@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use super::{Authorized, ManageUsers};
 use crate::error::{ApiError, ErrorKind};
-use crate::infra::db::begin_write;
 use crate::modules::admin::service::roles;
 use crate::modules::audit::{self, ClientInfo};
 use crate::modules::auth::users::{self, UserFilter};
@@ -66,7 +65,7 @@ pub async fn create(
     // Hash before the transaction: it is slow and needs no lock.
     let hash = password::hash(secret).await?;
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let model = users::create(&txn, &req.email, &req.name, Some(hash), &req.role, now).await?;
     let entry = by.audit("user:create", "user", model.id).details(json!({ "email": model.email, "role": req.role }));
     audit::record(&txn, entry, client, now).await?;
@@ -98,7 +97,7 @@ pub async fn change_role(
     role: &str,
 ) -> Result<UserDto, ApiError> {
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let model = users::find(&txn, id).await?.ok_or_else(not_found)?;
     users::role_id(&txn, role, "role").await?;
     let current = users::roles_of(&txn, &[id]).await?.remove(&id).unwrap_or_default();
@@ -128,7 +127,7 @@ pub async fn set_active(
         return Err(ApiError::conflict("cannot_deactivate_self", "You cannot deactivate your own account"));
     }
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.writer.begin().await?;
     let mut model = users::find(&txn, id).await?.ok_or_else(not_found)?;
     let roles = users::roles_of(&txn, &[id]).await?.remove(&id).unwrap_or_default();
     if model.is_active == active {
