@@ -18,6 +18,11 @@ CONCURRENCY="${CONCURRENCY:-50}"
 DURATION="${DURATION:-20s}"
 CREATES="${CREATES:-5000}"
 BACKENDS="${BACKENDS:-sqlite postgres}"
+# Paced runs: the same 50 clients, but a fixed total request rate, so latency shows the
+# service time at a busy-but-plausible load instead of the queue at saturation.
+PACED_GET="${PACED_GET:-500}"
+PACED_LIST="${PACED_LIST:-100}"
+PACED_CREATE="${PACED_CREATE:-100}"
 PORT="${PORT:-18181}"
 OHA_VERSION="1.16.0"
 PG_ADMIN_URL="${HELPDESK_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -38,7 +43,8 @@ BASE="http://127.0.0.1:$PORT"
 
 {
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-    echo "tickets: $TICKETS, concurrency: $CONCURRENCY, duration per read test: $DURATION, creates: $CREATES"
+    echo "tickets: $TICKETS, concurrency: $CONCURRENCY, duration per timed run: $DURATION, creates: $CREATES"
+    echo "paced rates: $PACED_GET GET/s, $PACED_LIST list/s, $PACED_CREATE create/s"
 } | tee "$OUT/machine.txt"
 
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -92,6 +98,16 @@ bench_backend() {
         -H "Authorization: Bearer $employee_token" \
         -d '{"title":"Benchmark ticket","description":"Created by scripts/bench.sh","priority":"medium","tags":["bench"]}' \
         "$BASE/api/v1/tickets" >"$OUT/$name-create.json"
+    echo "==> $name: paced runs ($PACED_GET GET/s, $PACED_LIST list/s, $PACED_CREATE create/s)"
+    oha --no-tui --output-format json -z "$DURATION" -c "$CONCURRENCY" -q "$PACED_GET" \
+        -H "Authorization: Bearer $agent_token" --urls-from-file "$dir/urls.txt" >"$OUT/$name-get-paced.json"
+    oha --no-tui --output-format json -z "$DURATION" -c "$CONCURRENCY" -q "$PACED_LIST" \
+        -H "Authorization: Bearer $agent_token" \
+        "$BASE/api/v1/tickets?status=open,in_progress&priority=high,critical&sort=-createdAt&limit=20" >"$OUT/$name-list-paced.json"
+    oha --no-tui --output-format json -z "$DURATION" -c "$CONCURRENCY" -q "$PACED_CREATE" -m POST -T application/json \
+        -H "Authorization: Bearer $employee_token" \
+        -d '{"title":"Benchmark ticket","description":"Created by scripts/bench.sh","priority":"medium","tags":["bench"]}' \
+        "$BASE/api/v1/tickets" >"$OUT/$name-create-paced.json"
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 }

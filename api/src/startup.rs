@@ -115,6 +115,13 @@ impl Application {
                 .wrap(from_fn(crate::telemetry::request_id_header))
                 .wrap(TracingLogger::default())
         })
+        // Answers are written as several small writes; without TCP_NODELAY, Nagle's
+        // algorithm holds the last one until the client's delayed ACK (40 ms).
+        .on_connect(|conn, _| {
+            if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                let _ = tcp.set_nodelay(true);
+            }
+        })
         .listen(listener)?
         .shutdown_timeout(10);
         if let Some(n) = workers {

@@ -6,6 +6,7 @@ mod changes;
 mod create;
 mod input;
 mod list;
+mod team_scope;
 
 use reqwest::Method;
 use serde_json::Value;

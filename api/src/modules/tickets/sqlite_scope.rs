@@ -54,38 +54,60 @@ pub async fn list(
 ) -> Result<(Vec<ticket::Model>, u64), ApiError> {
     let rows = visible_rows(user_id, team_ids, &filters);
     let visible = Alias::new("visible");
-    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(rows.clone(), visible.clone()).to_owned();
+    if sort.key != SortKey::CreatedAt {
+        return other_order(conn, rows, filters, sort, paging).await;
+    }
+    // One pass over the union gives the page's ids and, by a window, the total.
+    let (order, reverse) = if sort.descending { (Order::Desc, Order::Asc) } else { (Order::Asc, Order::Desc) };
+    let page_ids = Query::select()
+        .column((visible.clone(), Alias::new("rid")))
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total"))
+        .from_subquery(rows.clone(), visible.clone())
+        .order_by((visible.clone(), ticket::Column::CreatedAt), order)
+        .order_by((visible, Alias::new("rid")), reverse)
+        .limit(paging.limit)
+        .offset(paging.offset())
+        .to_owned();
+    let found = conn.query_all(&page_ids).await?;
+    let Some(first) = found.first() else {
+        // Past the last page: the window saw no row, so count separately.
+        return Ok((Vec::new(), count(conn, rows).await?));
+    };
+    let total: i64 = first.try_get("", "total")?;
+    let ids = found.iter().map(|r| r.try_get::<i64>("", "rid")).collect::<Result<Vec<_>, _>>()?;
+    let query = ticket::Entity::find().filter(Condition::all().add(rowid().is_in(ids)));
+    let page = ordered(query, sort, sea_orm::DbBackend::Sqlite).all(conn).await?;
+    Ok((page, u64::try_from(total).unwrap_or(0)))
+}
+
+async fn count(conn: &impl ConnectionTrait, rows: SelectStatement) -> Result<u64, ApiError> {
+    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(rows, Alias::new("visible")).to_owned();
     let total: i64 = match conn.query_one(&count).await? {
         Some(row) => row.try_get_by_index(0)?,
         None => 0,
     };
-    let total = u64::try_from(total).unwrap_or(0);
+    Ok(u64::try_from(total).unwrap_or(0))
+}
+
+/// Sorts other than by creation time read the visible rows and sort them.
+async fn other_order(
+    conn: &impl ConnectionTrait,
+    rows: SelectStatement,
+    filters: Condition,
+    sort: Sort,
+    paging: Paging,
+) -> Result<(Vec<ticket::Model>, u64), ApiError> {
+    let total = count(conn, rows.clone()).await?;
     if total <= paging.offset() {
         return Ok((Vec::new(), total));
     }
-    let page_ids = if sort.key == SortKey::CreatedAt {
-        // The union carries created_at: pick the page's 20 ids before reading any row.
-        let (order, reverse) = if sort.descending { (Order::Desc, Order::Asc) } else { (Order::Asc, Order::Desc) };
-        Query::select()
-            .column((visible.clone(), Alias::new("rid")))
-            .from_subquery(rows, visible.clone())
-            .order_by((visible.clone(), ticket::Column::CreatedAt), order)
-            .order_by((visible, Alias::new("rid")), reverse)
-            .limit(paging.limit)
-            .offset(paging.offset())
-            .to_owned()
-    } else {
-        Query::select().column((visible.clone(), Alias::new("rid"))).from_subquery(rows, visible).to_owned()
-    };
-    let query = ticket::Entity::find().filter(Condition::all().add(rowid().in_subquery(page_ids)));
-    let page = if sort.key == SortKey::CreatedAt {
-        ordered(query, sort, sea_orm::DbBackend::Sqlite).all(conn).await?
-    } else {
-        ordered(query.filter(filters), sort, sea_orm::DbBackend::Sqlite)
-            .offset(paging.offset())
-            .limit(paging.limit)
-            .all(conn)
-            .await?
-    };
+    let visible = Alias::new("visible");
+    let ids = Query::select().column((visible.clone(), Alias::new("rid"))).from_subquery(rows, visible).to_owned();
+    let query = ticket::Entity::find().filter(Condition::all().add(rowid().in_subquery(ids)).add(filters));
+    let page = ordered(query, sort, sea_orm::DbBackend::Sqlite)
+        .offset(paging.offset())
+        .limit(paging.limit)
+        .all(conn)
+        .await?;
     Ok((page, total))
 }
