@@ -11,4 +11,5 @@ mod cli;
 mod cluster;
 mod matrix;
 mod openapi;
+mod ops;
 mod tickets;

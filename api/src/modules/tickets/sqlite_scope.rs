@@ -104,10 +104,7 @@ async fn other_order(
     let visible = Alias::new("visible");
     let ids = Query::select().column((visible.clone(), Alias::new("rid"))).from_subquery(rows, visible).to_owned();
     let query = ticket::Entity::find().filter(Condition::all().add(rowid().in_subquery(ids)).add(filters));
-    let page = ordered(query, sort, sea_orm::DbBackend::Sqlite)
-        .offset(paging.offset())
-        .limit(paging.limit)
-        .all(conn)
-        .await?;
+    let page =
+        ordered(query, sort, sea_orm::DbBackend::Sqlite).offset(paging.offset()).limit(paging.limit).all(conn).await?;
     Ok((page, total))
 }
