@@ -25,6 +25,46 @@ pub fn sla_deadlines(priority: TicketPriority, created_at: DateTime<Utc>) -> (Da
     (created_at + Duration::hours(response), created_at + Duration::hours(resolution))
 }
 
+/// What a newly raised ticket looks like: status `new`, version 1, nobody
+/// assigned, SLA deadlines from `priority`.
+pub fn raised(
+    ticket_number: String,
+    title: &str,
+    description: &str,
+    priority: TicketPriority,
+    created_by: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> ticket::Model {
+    let (response, resolution) = sla_deadlines(priority, now);
+    ticket::Model {
+        id: uuid::Uuid::now_v7(),
+        ticket_number,
+        title: title.trim().to_string(),
+        description: description.trim().to_string(),
+        status: TicketStatus::New.as_str().into(),
+        priority: priority.as_str().into(),
+        category_id: None,
+        created_by,
+        assigned_to: None,
+        team_id: None,
+        sla_response_deadline: Some(response),
+        sla_resolution_deadline: Some(resolution),
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        sla_paused: false,
+        sla_pause_reason: None,
+        ai_suggested_category: None,
+        ai_suggested_priority: None,
+        ai_confidence: None,
+        ai_model_version: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    }
+}
+
 /// Sets the priority and recomputes the SLA deadlines from `created_at`.
 pub fn set_priority(model: &mut ticket::Model, priority: TicketPriority) {
     let (response, resolution) = sla_deadlines(priority, model.created_at);
@@ -69,33 +109,7 @@ mod tests {
     use uuid::Uuid;
 
     fn ticket_at(created_at: DateTime<Utc>) -> ticket::Model {
-        ticket::Model {
-            id: Uuid::nil(),
-            ticket_number: "TKT-20250101-00001".into(),
-            title: "t".into(),
-            description: "d".into(),
-            status: "new".into(),
-            priority: "medium".into(),
-            category_id: None,
-            created_by: Uuid::nil(),
-            assigned_to: None,
-            team_id: None,
-            sla_response_deadline: None,
-            sla_resolution_deadline: None,
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
-            sla_paused: false,
-            sla_pause_reason: None,
-            ai_suggested_category: None,
-            ai_suggested_priority: None,
-            ai_confidence: None,
-            ai_model_version: None,
-            version: 1,
-            created_at,
-            updated_at: created_at,
-            deleted_at: None,
-        }
+        raised("TKT-20250101-00001".into(), "t", "d", TicketPriority::Medium, Uuid::nil(), created_at)
     }
 
     #[test]

@@ -9,7 +9,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::json;
 use shared_types::tickets::{
-    CreateTicketRequest, HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, TicketPriority, TicketStatus,
+    CreateTicketRequest, HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, TicketPriority,
 };
 use shared_types::validation::{normalise_tag, validate_create_ticket};
 use shared_types::{FieldErrors, Permission};
@@ -190,34 +190,8 @@ impl<'a> TicketService<'a> {
         let now = self.now();
         let txn = self.state.writer.begin().await?;
         let number = numbering::next(&txn, now).await?;
-        let (response, resolution) = lifecycle::sla_deadlines(priority, now);
-        let model = ticket::Model {
-            id: Uuid::now_v7(),
-            ticket_number: number,
-            title: req.title.trim().to_string(),
-            description: req.description.trim().to_string(),
-            status: TicketStatus::New.as_str().into(),
-            priority: priority.as_str().into(),
-            category_id: req.category_id,
-            created_by: user.user_id,
-            assigned_to: None,
-            team_id: None,
-            sla_response_deadline: Some(response),
-            sla_resolution_deadline: Some(resolution),
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
-            sla_paused: false,
-            sla_pause_reason: None,
-            ai_suggested_category: None,
-            ai_suggested_priority: None,
-            ai_confidence: None,
-            ai_model_version: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-        };
+        let mut model = lifecycle::raised(number, &req.title, &req.description, priority, user.user_id, now);
+        model.category_id = req.category_id;
         repo::insert(&txn, model.clone()).await?;
         repo::set_tags(&txn, model.id, &tags).await?;
         let created = Change::new("created", None, Some(model.ticket_number.clone()));

@@ -185,34 +185,16 @@ mod tests {
     }
 
     fn ticket(status: &str, created_by: Uuid) -> ticket::Model {
-        let now = Utc::now();
-        ticket::Model {
-            id: Uuid::now_v7(),
-            ticket_number: "TKT-20250101-00001".into(),
-            title: "Printer jam".into(),
-            description: "d".into(),
-            status: status.into(),
-            priority: "medium".into(),
-            category_id: None,
+        let mut t = super::super::lifecycle::raised(
+            "TKT-20250101-00001".into(),
+            "Printer jam",
+            "d",
+            shared_types::tickets::TicketPriority::Medium,
             created_by,
-            assigned_to: None,
-            team_id: None,
-            sla_response_deadline: None,
-            sla_resolution_deadline: None,
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
-            sla_paused: false,
-            sla_pause_reason: None,
-            ai_suggested_category: None,
-            ai_suggested_priority: None,
-            ai_confidence: None,
-            ai_model_version: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-        }
+            Utc::now(),
+        );
+        t.status = status.into();
+        t
     }
 
     fn req(json: &str) -> UpdateTicketRequest {
