@@ -156,7 +156,10 @@ impl Settings {
             None => figment = figment.merge(Toml::file("helpdesk.toml")),
         }
         // `HELPDESK_CONFIG` names the file; `HELPDESK_TEST_*` belong to the test suite.
-        figment.merge(Env::prefixed("HELPDESK_").filter(|key| key != "config" && !key.as_str().starts_with("test_")))
+        figment.merge(
+            Env::prefixed("HELPDESK_")
+                .filter(|key| key != "config" && !key.as_str().to_ascii_lowercase().starts_with("test_")),
+        )
     }
 
     /// Extracts and validates settings from `figment`. Unknown keys are an
@@ -275,9 +278,19 @@ mod tests {
         });
         Jail::expect_with(|jail| {
             jail.set_env("HELPDESK_DATABSE_URL", "sqlite://x");
-            jail.set_env("HELPDESK_TEST_DATABASE_URL", "postgres://ignored");
             let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
             assert!(err.unwrap_or_default().contains("databse_url"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_test_suite_variables_are_not_settings() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1/postgres");
+            jail.set_env("HELPDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+            let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert!(s.database_url.is_none() && s.redis_url.is_none());
             Ok(())
         });
     }
