@@ -108,6 +108,15 @@ impl Application {
                 .configure(routes)
                 .split_for_parts();
             app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
+                // The docs live at /api/docs/; the bare path is what people type.
+                .route(
+                    "/api/docs",
+                    web::get().to(|| async {
+                        actix_web::HttpResponse::PermanentRedirect()
+                            .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+                            .finish()
+                    }),
+                )
                 .default_service(web::to(spa::fallback))
                 .wrap(from_fn(error_path))
                 .wrap(from_fn(metrics::track))

@@ -49,6 +49,9 @@ async fn served_document_and_docs_page() {
     assert_eq!(served.status(), 200);
     let served: serde_json::Value = served.json().await.expect("json");
     assert_eq!(served["info"]["title"], "Helpdesk API");
+    let bare = app.client.get(format!("{}/api/docs", app.address)).send().await.expect("get");
+    assert_eq!(bare.status(), 308);
+    assert_eq!(bare.headers().get("location").and_then(|v| v.to_str().ok()), Some("/api/docs/"));
     let docs = app.client.get(format!("{}/api/docs/", app.address)).send().await.expect("get");
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap_or_default().contains("swagger"));
