@@ -11,7 +11,7 @@ export const ADMIN_EMAIL = 'admin@e2e.example';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export async function startServer() {
-  const bin = process.env.HELPDESK_BIN ?? join(root, 'target', 'debug', 'helpdesk');
+  const bin = process.env.HELPDESK_BIN ? resolve(process.env.HELPDESK_BIN) : join(root, 'target', 'debug', 'helpdesk');
   const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-e2e-'));
   const child = spawn(bin, ['serve'], {
     cwd: root,
@@ -28,6 +28,7 @@ export async function startServer() {
   });
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('server did not start within 60 s')), 60_000);
+    child.once('error', (err) => fail(new Error(`cannot start ${bin}: ${err.message}`)));
     child.once('exit', (code) => fail(new Error(`server exited early with ${code}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = line.match(/listening on (http:\/\/\S+)/);
