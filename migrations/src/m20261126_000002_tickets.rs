@@ -148,22 +148,28 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
+        run_sql(manager, &["CREATE INDEX idx_ticket_categories_parent ON ticket_categories(parent_id)"]).await?;
+        // The list's access paths: by status (everyone), by assignee and by requester
+        // (own tickets), by team (agents). Status and priority ride along so the usual
+        // filters and COUNT(*) are answered from the index; partial, because every read
+        // excludes deleted tickets. They carry the row key so a page's keys come from
+        // the index alone: SQLite stores the rowid anyway, PostgreSQL needs INCLUDE.
+        let include = if is_pg { " INCLUDE (id)" } else { "" };
+        for (name, lead) in [
+            ("idx_tickets_status", ""),
+            ("idx_tickets_assigned", "assigned_to, "),
+            ("idx_tickets_created_by", "created_by, "),
+            ("idx_tickets_team", "team_id, "),
+        ] {
+            let sql = format!(
+                "CREATE INDEX {name} ON tickets({lead}status, priority, created_at DESC){include} \
+                 WHERE deleted_at IS NULL"
+            );
+            run_sql(manager, &[&sql]).await?;
+        }
         run_sql(
             manager,
             &[
-                "CREATE INDEX idx_ticket_categories_parent ON ticket_categories(parent_id)",
-                // The list's access paths: by status (everyone), by assignee and by requester
-                // (own tickets), by team (agents). Status and priority ride along so the
-                // usual filters and COUNT(*) are answered from the index; partial, because
-                // every read excludes deleted tickets.
-                "CREATE INDEX idx_tickets_status ON tickets(status, priority, created_at DESC) \
-                 WHERE deleted_at IS NULL",
-                "CREATE INDEX idx_tickets_assigned ON tickets(assigned_to, status, priority, created_at DESC) \
-                 WHERE deleted_at IS NULL",
-                "CREATE INDEX idx_tickets_created_by ON tickets(created_by, status, priority, created_at DESC) \
-                 WHERE deleted_at IS NULL",
-                "CREATE INDEX idx_tickets_team ON tickets(team_id, status, priority, created_at DESC) \
-                 WHERE deleted_at IS NULL",
                 "CREATE INDEX idx_tickets_category ON tickets(category_id)",
                 "CREATE INDEX idx_tickets_created_at ON tickets(created_at DESC)",
                 "CREATE INDEX idx_tickets_sla_response ON tickets(sla_response_deadline) WHERE first_response_at IS NULL",

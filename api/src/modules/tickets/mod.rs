@@ -14,7 +14,7 @@ pub mod numbering;
 pub mod repo;
 pub mod routes;
 pub mod service;
-mod sqlite_scope;
+mod team_scope;
 mod update;
 
 pub use service::{IfMatch, TicketPage, TicketService};

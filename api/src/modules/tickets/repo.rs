@@ -143,8 +143,8 @@ pub async fn list(
     paging: Paging,
 ) -> Result<(Vec<ticket::Model>, u64), ApiError> {
     let filters = filter_condition(filter);
-    if let (TicketScope::Teams { user_id, team_ids }, DbBackend::Sqlite) = (scope, conn.get_database_backend()) {
-        return super::sqlite_scope::list(conn, *user_id, team_ids, filters, filter.sort, paging).await;
+    if let TicketScope::Teams { user_id, team_ids } = scope {
+        return super::team_scope::list(conn, *user_id, team_ids, filters, filter.sort, paging).await;
     }
     let query = ticket::Entity::find().filter(visible(scope)).filter(filters);
     let total = crate::paging::count(query.clone(), conn).await?;
