@@ -92,6 +92,10 @@ impl ApiError {
         let message = format!("Invalid value for {}", fields.join(", "));
         Self::new(ErrorKind::Invalid, "validation_failed", message).with_details(details)
     }
+    /// `Ok` when `errors` is empty, else 422 with them.
+    pub fn check(errors: FieldErrors) -> Result<(), ApiError> {
+        if errors.is_empty() { Ok(()) } else { Err(ApiError::validation(errors)) }
+    }
     /// 422 for one field.
     pub fn invalid_field(field: &str, problem: impl Into<String>) -> Self {
         let mut details = FieldErrors::new();

@@ -9,7 +9,7 @@ use shared_types::validation::{TEXT_MAX, validate_comment};
 use uuid::Uuid;
 
 use super::repo::{self, Change, INTERNAL_NOTE_FIELD};
-use super::service::{Action, TicketService, check, ticket_closed, version_mismatch};
+use super::service::{Action, TicketService, ticket_closed, version_mismatch};
 use super::{dto, lifecycle};
 use crate::entities::{ticket, ticket_comment};
 use crate::error::ApiError;
@@ -37,7 +37,7 @@ impl TicketService<'_> {
         client: &ClientInfo,
     ) -> Result<CommentDto, ApiError> {
         user.require(if req.internal { Permission::TicketCommentInternal } else { Permission::TicketComment })?;
-        check(validate_comment(&req))?;
+        ApiError::check(validate_comment(&req))?;
         let now = self.now();
         let txn = self.state.writer.begin().await?;
         let ticket = self.load(&txn, user, id).await?;

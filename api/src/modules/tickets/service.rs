@@ -8,11 +8,11 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::json;
+use shared_types::Permission;
 use shared_types::tickets::{
     CreateTicketRequest, HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, TicketPriority,
 };
 use shared_types::validation::{normalise_tag, validate_create_ticket};
-use shared_types::{FieldErrors, Permission};
 use uuid::Uuid;
 
 use super::filter::ListFilter;
@@ -110,11 +110,6 @@ pub fn normalise_tags(tags: &[String]) -> Vec<String> {
     out
 }
 
-/// 422 unless `errors` is empty.
-pub fn check(errors: FieldErrors) -> Result<(), ApiError> {
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::validation(errors)) }
-}
-
 /// The ticket operations, over the application's state.
 pub struct TicketService<'a> {
     pub(super) state: &'a AppState,
@@ -181,7 +176,7 @@ impl<'a> TicketService<'a> {
         client: &ClientInfo,
     ) -> Result<TicketDto, ApiError> {
         user.require(Permission::TicketCreate)?;
-        check(validate_create_ticket(&req))?;
+        ApiError::check(validate_create_ticket(&req))?;
         if let Some(category) = req.category_id {
             self.check_category(&self.state.db, category).await?;
         }

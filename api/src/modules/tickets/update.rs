@@ -8,7 +8,7 @@ use shared_types::validation::validate_update_ticket;
 use uuid::Uuid;
 
 use super::repo::{self, Change};
-use super::service::{Action, IfMatch, TicketService, check, normalise_tags, version_mismatch};
+use super::service::{Action, IfMatch, TicketService, normalise_tags, version_mismatch};
 use super::{dto, lifecycle};
 use crate::entities::ticket;
 use crate::error::ApiError;
@@ -133,7 +133,7 @@ impl TicketService<'_> {
         req: UpdateTicketRequest,
         client: &ClientInfo,
     ) -> Result<TicketDto, ApiError> {
-        check(validate_update_ticket(&req))?;
+        ApiError::check(validate_update_ticket(&req))?;
         let now = self.now();
         let txn = self.state.writer.begin().await?;
         let old = self.load(&txn, user, id).await?;

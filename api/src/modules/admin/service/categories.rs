@@ -79,10 +79,7 @@ pub async fn create(
     client: &ClientInfo,
     req: &CreateCategoryRequest,
 ) -> Result<CategoryDto, ApiError> {
-    let errors = validate_category(req);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    ApiError::check(validate_category(req))?;
     let name = req.name.trim().to_string();
     let now = state.clock.now();
     let txn = state.writer.begin().await?;
@@ -124,10 +121,7 @@ pub async fn update(
     id: Uuid,
     req: &UpdateCategoryRequest,
 ) -> Result<CategoryDto, ApiError> {
-    let errors = validate_update_category(req);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    ApiError::check(validate_update_category(req))?;
     let now = state.clock.now();
     let txn = state.writer.begin().await?;
     let old = category::Entity::find_by_id(id)

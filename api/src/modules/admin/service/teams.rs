@@ -116,10 +116,7 @@ pub async fn create(
     client: &ClientInfo,
     req: &TeamRequest,
 ) -> Result<TeamDto, ApiError> {
-    let errors = validate_team(req);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    ApiError::check(validate_team(req))?;
     let name = req.name.trim().to_string();
     let now = state.clock.now();
     let txn = state.writer.begin().await?;
@@ -150,10 +147,7 @@ pub async fn update(
     id: Uuid,
     req: &TeamRequest,
 ) -> Result<TeamDto, ApiError> {
-    let errors = validate_team(req);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    ApiError::check(validate_team(req))?;
     let name = req.name.trim().to_string();
     let description = non_blank(req.description.as_deref());
     let now = state.clock.now();
@@ -214,10 +208,7 @@ pub async fn add_member(
     team_id: Uuid,
     req: &AddTeamMemberRequest,
 ) -> Result<TeamMemberDto, ApiError> {
-    let errors = validate_team_member(req);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    ApiError::check(validate_team_member(req))?;
     let role = req.role.clone().unwrap_or_else(|| "member".into());
     let now = state.clock.now();
     let txn = state.writer.begin().await?;

@@ -57,9 +57,7 @@ pub async fn create(
         }
         Err(e) => return Err(e),
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    ApiError::check(errors)?;
     let generated = req.password.is_none().then(password::generate);
     let secret = req.password.clone().or_else(|| generated.clone()).unwrap_or_default();
     // Hash before the transaction: it is slow and needs no lock.
