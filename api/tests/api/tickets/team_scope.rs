@@ -63,3 +63,23 @@ async fn team_scope_pages_and_sorts_like_a_filter(app: TestApp) {
     assert_eq!(past.body["meta"]["total"], visible.len());
     assert!(ids(&past).is_empty());
 }
+
+on_both_backends!(joining_or_leaving_a_team_changes_what_an_agent_sees_at_once);
+
+async fn joining_or_leaving_a_team_changes_what_an_agent_sees_at_once(app: TestApp) {
+    let admin = app.admin().await;
+    let employee = app.user_by(&admin, "employee").await;
+    let agent = app.user_by(&admin, "agent").await;
+    let team = app.team(&admin, "Network", &[]).await;
+    let t = create(&app, &employee, json!({"title": "Switch down", "description": "d"})).await;
+    app.patch(&at(&id_of(&t), ""), &admin.access_token, json!({"teamId": team})).await.expect(200);
+    // The agent's access is now cached, without the team.
+    app.get(&at(&id_of(&t), ""), &agent.access_token).await.expect(404);
+    app.post(&format!("/api/v1/admin/teams/{team}/members"), &admin.access_token, json!({"userId": agent.user_id}))
+        .await
+        .expect(201);
+    app.get(&at(&id_of(&t), ""), &agent.access_token).await.expect(200);
+    assert_eq!(ids(&list(&app, &agent, &[]).await.expect(200)), vec![id_of(&t)]);
+    app.delete(&format!("/api/v1/admin/teams/{team}/members/{}", agent.user_id), &admin.access_token).await.expect(204);
+    app.get(&at(&id_of(&t), ""), &agent.access_token).await.expect(404);
+}
