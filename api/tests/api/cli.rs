@@ -47,17 +47,15 @@ impl Drop for Child {
     }
 }
 
+/// `helpdesk serve` on a free port in `dir`, its output piped.
+fn serve(dir: &std::path::Path) -> Child {
+    Child(helpdesk(dir).arg("serve").env("HELPDESK_BIND", "127.0.0.1:0").stdout(Stdio::piped()).spawn().expect("spawn"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_start_prints_a_generated_admin_password_that_works() {
     let dir = tempfile::tempdir().expect("dir");
-    let mut child = Child(
-        helpdesk(dir.path())
-            .arg("serve")
-            .env("HELPDESK_BIND", "127.0.0.1:0")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("spawn"),
-    );
+    let mut child = serve(dir.path());
     let lines = first_lines(&mut child, 4).await;
     let text = lines.join("\n");
     let url = text.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("listening line").to_string();
@@ -78,14 +76,7 @@ async fn first_start_prints_a_generated_admin_password_that_works() {
     assert_eq!(res.status(), 200);
     drop(child);
     // A second start creates nothing and prints no password.
-    let mut again = Child(
-        helpdesk(dir.path())
-            .arg("serve")
-            .env("HELPDESK_BIND", "127.0.0.1:0")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("spawn"),
-    );
+    let mut again = serve(dir.path());
     let second = first_lines(&mut again, 3).await;
     assert!(second.iter().any(|l| l.contains("existing account")), "{second:?}");
 }

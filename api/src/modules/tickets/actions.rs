@@ -9,7 +9,7 @@ use shared_types::validation::{TEXT_MAX, validate_comment};
 use uuid::Uuid;
 
 use super::repo::{self, Change, INTERNAL_NOTE_FIELD};
-use super::service::{Action, TicketService, ticket_closed, version_mismatch};
+use super::service::{Action, TicketService, version_mismatch};
 use super::{dto, lifecycle};
 use crate::entities::{ticket, ticket_comment};
 use crate::error::ApiError;
@@ -40,10 +40,7 @@ impl TicketService<'_> {
         ApiError::check(validate_comment(&req))?;
         let now = self.now();
         let txn = self.state.writer.begin().await?;
-        let ticket = self.load(&txn, user, id).await?;
-        if dto::status_of(&ticket)? == TicketStatus::Closed {
-            return Err(ticket_closed());
-        }
+        let (ticket, _) = self.load_open(&txn, user, id).await?;
         let comment = ticket_comment::Model {
             id: Uuid::now_v7(),
             ticket_id: id,
@@ -111,11 +108,7 @@ impl TicketService<'_> {
         }
         let now = self.now();
         let txn = self.state.writer.begin().await?;
-        let old = self.load(&txn, user, id).await?;
-        let from = dto::status_of(&old)?;
-        if from == TicketStatus::Closed {
-            return Err(ticket_closed());
-        }
+        let (old, from) = self.load_open(&txn, user, id).await?;
         let takes_from_someone_else =
             old.assigned_to.is_some_and(|current| current != user.user_id && req.assignee_id != Some(current));
         user.require(if takes_from_someone_else { Permission::TicketReassign } else { Permission::TicketAssign })?;
@@ -162,11 +155,7 @@ impl TicketService<'_> {
         }
         let now = self.now();
         let txn = self.state.writer.begin().await?;
-        let old = self.load(&txn, user, id).await?;
-        let from = dto::status_of(&old)?;
-        if from == TicketStatus::Closed {
-            return Err(ticket_closed());
-        }
+        let (old, from) = self.load_open(&txn, user, id).await?;
         let mut new = old.clone();
         lifecycle::move_to(&mut new, from, TicketStatus::Closed, now);
         new.version = old.version + 1;

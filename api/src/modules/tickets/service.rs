@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::json;
 use shared_types::Permission;
 use shared_types::tickets::{
-    CreateTicketRequest, HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, TicketPriority,
+    CreateTicketRequest, HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, TicketPriority, TicketStatus,
 };
 use shared_types::validation::{normalise_tag, validate_create_ticket};
 use uuid::Uuid;
@@ -150,6 +150,22 @@ impl<'a> TicketService<'a> {
         id: Uuid,
     ) -> Result<ticket::Model, ApiError> {
         repo::find_visible(txn, &user.ticket_scope(), id).await?.ok_or_else(not_found)
+    }
+
+    /// [`Self::load`], refusing a closed ticket (409): closed is final, so it
+    /// takes no comments, assignment or closing. Answers the current status.
+    pub(super) async fn load_open(
+        &self,
+        txn: &DatabaseTransaction,
+        user: &Access,
+        id: Uuid,
+    ) -> Result<(ticket::Model, TicketStatus), ApiError> {
+        let ticket = self.load(txn, user, id).await?;
+        let status = dto::status_of(&ticket)?;
+        if status == TicketStatus::Closed {
+            return Err(ticket_closed());
+        }
+        Ok((ticket, status))
     }
 
     /// 422 on `field` unless `id` names an active category.
