@@ -1,13 +1,119 @@
-use leptos::prelude::*;
-use leptos_router::components::A;
+use std::collections::BTreeMap;
 
-/// The sign-in page; the form arrives with the web-app issue.
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared_types::auth::LoginRequest;
+use shared_types::validation::is_valid_email;
+
+use crate::components::{Field, field_error};
+use crate::session::{SessionState, use_session};
+
+/// Only same-site paths are followed after sign-in, never another origin.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
+        .unwrap_or_else(|| "/tickets".into())
+}
+
+/// The sign-in page. After signing in, the user returns to where they were sent from.
 #[component]
 pub fn Login() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let next = Memo::new(move |_| safe_next(query.with(|q| q.get("next"))));
+
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    // Already signed in (a renewed session, or the back button): go on.
+    let go = navigate.clone();
+    Effect::new(move |_| {
+        if session.state.get() == SessionState::SignedIn {
+            go(&next.get_untracked(), NavigateOptions { replace: true, ..NavigateOptions::default() });
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = LoginRequest { email: email.get_untracked().trim().to_owned(), password: password.get_untracked() };
+        let mut found = BTreeMap::new();
+        if !is_valid_email(&req.email) {
+            found.insert("email".to_owned(), "enter an e-mail address like name@example.com".to_owned());
+        }
+        if req.password.is_empty() {
+            found.insert("password".to_owned(), "enter your password".to_owned());
+        }
+        errors.set(found.clone());
+        failure.set(None);
+        if !found.is_empty() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match session.sign_in(req).await {
+                Ok(()) => {}
+                Err(e) => {
+                    errors.set(e.fields());
+                    failure.set(Some(e.message()));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
     view! {
-        <h1>"Sign in"</h1>
-        <p>"Sign-in from the browser is coming soon. Until then, use the API at "
-            <a href="/api/docs/" rel="external">"/api/docs/"</a>"."</p>
-        <A href="/">"Back to the start page"</A>
+        <main class="page narrow login" id="main">
+            <h1>"Sign in to Helpdesk"</h1>
+            <form on:submit=submit novalidate>
+                <Field id="email" label="E-mail" error=field_error(errors, "email")>
+                    <input
+                        id="email"
+                        type="email"
+                        autocomplete="username"
+                        required
+                        aria-describedby="email-error"
+                        prop:value=email
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                </Field>
+                <Field id="password" label="Password" error=field_error(errors, "password")>
+                    <input
+                        id="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        aria-describedby="password-error"
+                        prop:value=password
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </Field>
+                <p class="form-error" role="alert">{move || failure.get()}</p>
+                <button class="btn btn-primary" type="submit" disabled=busy>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+            <p class="muted">
+                "Integrating another system? See the " <a href="/api/docs/" rel="external">"API documentation"</a> "."
+            </p>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/tickets/1?x=2".into())), "/tickets/1?x=2");
+        assert_eq!(safe_next(Some("//evil.example".into())), "/tickets");
+        assert_eq!(safe_next(Some("https://evil.example".into())), "/tickets");
+        assert_eq!(safe_next(Some("/login".into())), "/tickets");
+        assert_eq!(safe_next(None), "/tickets");
     }
 }

@@ -1,9 +1,9 @@
 //! One file per page.
 
-mod home;
+pub mod admin;
 mod login;
 mod not_found;
+pub mod tickets;
 
-pub use home::Home;
 pub use login::Login;
 pub use not_found::NotFound;

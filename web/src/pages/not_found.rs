@@ -5,8 +5,10 @@ use leptos_router::components::A;
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
-        <h1>"Page not found"</h1>
-        <p>"There is nothing at this address."</p>
-        <A href="/">"Back to the start page"</A>
+        <main class="page narrow" id="main">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. It may have been mistyped, or the page has moved."</p>
+            <A href="/tickets">"Go to your tickets"</A>
+        </main>
     }
 }

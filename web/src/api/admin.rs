@@ -1,0 +1,91 @@
+//! Administration endpoints: users, roles, teams and the audit log.
+
+use gloo_net::http::Method;
+use shared_types::ListResponse;
+use shared_types::admin::{
+    AddTeamMemberRequest, AuditLogDto, AuditLogQuery, ChangeRoleRequest, CreateUserRequest, CreatedUserDto,
+    PermissionDto, RoleDto, SetRolePermissionsRequest, TeamDto, TeamMemberDto, TeamRequest, UserDto, UserListQuery,
+};
+use uuid::Uuid;
+
+use super::{ApiError, Call, NoContent, call, get, post, query_string};
+
+/// `GET /api/v1/admin/users`.
+pub async fn users(query: &UserListQuery) -> Result<ListResponse<UserDto>, ApiError> {
+    get(&format!("/api/v1/admin/users{}", query_string(query))).await
+}
+
+/// `POST /api/v1/admin/users`.
+pub async fn create_user(req: &CreateUserRequest) -> Result<CreatedUserDto, ApiError> {
+    post("/api/v1/admin/users", req).await
+}
+
+/// `PATCH /api/v1/admin/users/{id}/role`.
+pub async fn change_role(id: Uuid, role: &str) -> Result<UserDto, ApiError> {
+    let body = ChangeRoleRequest { role: role.to_owned() };
+    call(Method::PATCH, &format!("/api/v1/admin/users/{id}/role"), Some(&body), Call::default()).await.map(|r| r.body)
+}
+
+/// `POST /api/v1/admin/users/{id}/activate` or `/deactivate`.
+pub async fn set_active(id: Uuid, active: bool) -> Result<UserDto, ApiError> {
+    let action = if active { "activate" } else { "deactivate" };
+    let path = format!("/api/v1/admin/users/{id}/{action}");
+    call(Method::POST, &path, None::<&()>, Call::default()).await.map(|r| r.body)
+}
+
+/// `GET /api/v1/admin/roles`.
+pub async fn roles() -> Result<Vec<RoleDto>, ApiError> {
+    get("/api/v1/admin/roles").await
+}
+
+/// `GET /api/v1/admin/permissions`.
+pub async fn permissions() -> Result<Vec<PermissionDto>, ApiError> {
+    get("/api/v1/admin/permissions").await
+}
+
+/// `PUT /api/v1/admin/roles/{name}/permissions`.
+pub async fn set_role_permissions(name: &str, req: &SetRolePermissionsRequest) -> Result<RoleDto, ApiError> {
+    let path = format!("/api/v1/admin/roles/{name}/permissions");
+    call(Method::PUT, &path, Some(req), Call::default()).await.map(|r| r.body)
+}
+
+/// `GET /api/v1/admin/teams`.
+pub async fn teams() -> Result<Vec<TeamDto>, ApiError> {
+    get("/api/v1/admin/teams").await
+}
+
+/// `POST /api/v1/admin/teams`.
+pub async fn create_team(req: &TeamRequest) -> Result<TeamDto, ApiError> {
+    post("/api/v1/admin/teams", req).await
+}
+
+/// `PATCH /api/v1/admin/teams/{id}`.
+pub async fn update_team(id: Uuid, req: &TeamRequest) -> Result<TeamDto, ApiError> {
+    call(Method::PATCH, &format!("/api/v1/admin/teams/{id}"), Some(req), Call::default()).await.map(|r| r.body)
+}
+
+/// `DELETE /api/v1/admin/teams/{id}`.
+pub async fn delete_team(id: Uuid) -> Result<NoContent, ApiError> {
+    call(Method::DELETE, &format!("/api/v1/admin/teams/{id}"), None::<&()>, Call::default()).await.map(|r| r.body)
+}
+
+/// `GET /api/v1/admin/teams/{id}/members`.
+pub async fn team_members(id: Uuid) -> Result<Vec<TeamMemberDto>, ApiError> {
+    get(&format!("/api/v1/admin/teams/{id}/members")).await
+}
+
+/// `POST /api/v1/admin/teams/{id}/members`.
+pub async fn add_team_member(id: Uuid, req: &AddTeamMemberRequest) -> Result<TeamMemberDto, ApiError> {
+    post(&format!("/api/v1/admin/teams/{id}/members"), req).await
+}
+
+/// `DELETE /api/v1/admin/teams/{id}/members/{userId}`.
+pub async fn remove_team_member(id: Uuid, user_id: Uuid) -> Result<NoContent, ApiError> {
+    let path = format!("/api/v1/admin/teams/{id}/members/{user_id}");
+    call(Method::DELETE, &path, None::<&()>, Call::default()).await.map(|r| r.body)
+}
+
+/// `GET /api/v1/admin/audit-logs`.
+pub async fn audit_logs(query: &AuditLogQuery) -> Result<ListResponse<AuditLogDto>, ApiError> {
+    get(&format!("/api/v1/admin/audit-logs{}", query_string(query))).await
+}

@@ -1,0 +1,246 @@
+//! The one fetch wrapper every call to the server goes through.
+//!
+//! It adds the access token (kept in memory only, never in storage), turns error bodies into
+//! [`ApiError`], and renews an expired token once through the refresh cookie before giving up.
+//! When renewal fails it calls the session-expired hook the session installs, which sends the
+//! user to sign-in with their place kept.
+
+pub mod admin;
+pub mod auth;
+pub mod tickets;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use leptos::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared_types::ErrorBody;
+
+/// Why a call to the server failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer: the device is offline or the server is down.
+    Network,
+    /// The server refused, with its error body.
+    Server(ErrorBody),
+    /// The answer was not what this client expects.
+    Decode(String),
+}
+
+impl ApiError {
+    /// A sentence for people.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Network => "The server cannot be reached. Check your connection and try again.".into(),
+            ApiError::Server(body) => body.message.clone(),
+            ApiError::Decode(why) => format!("The server's answer could not be read ({why})."),
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Server(body) => Some(body.status_code),
+            _ => None,
+        }
+    }
+
+    /// The stable error code, when the server answered.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Server(body) => Some(body.code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Per-field problems from a validation error (`details`), keyed by JSON field name.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        match self {
+            ApiError::Server(body) => body.details.clone().unwrap_or_default(),
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
+thread_local! {
+    static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static ON_EXPIRED: RefCell<Option<Rc<dyn Fn()>>> = RefCell::new(None);
+    static REFRESHING: RefCell<Option<Shared<LocalBoxFuture<'static, bool>>>> = const { RefCell::new(None) };
+    static FROM_CACHE: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// Replaces the in-memory access token.
+pub fn set_token(token: Option<String>) {
+    TOKEN.with(|t| *t.borrow_mut() = token);
+}
+
+fn token() -> Option<String> {
+    TOKEN.with(|t| t.borrow().clone())
+}
+
+/// Installs what happens when the session cannot be renewed.
+pub fn on_session_expired(hook: impl Fn() + 'static) {
+    ON_EXPIRED.with(|h| *h.borrow_mut() = Some(Rc::new(hook)));
+}
+
+/// True while the last answers came from the service worker's offline copy.
+pub fn served_from_cache() -> ArcRwSignal<bool> {
+    FROM_CACHE.with(Clone::clone)
+}
+
+/// A successful answer with its body and version tag.
+pub struct Reply<T> {
+    /// The decoded body.
+    pub body: T,
+    /// The `ETag` header, if any.
+    pub etag: Option<String>,
+}
+
+/// Options beyond method, path and body.
+#[derive(Default, Clone)]
+pub struct Call {
+    /// Sent as `If-Match` for optimistic concurrency.
+    pub if_match: Option<String>,
+    /// Do not try to renew the token on 401 (the auth calls themselves).
+    pub no_refresh: bool,
+}
+
+/// Sends a request and decodes a JSON answer.
+pub async fn call<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&impl Serialize>,
+    opts: Call,
+) -> Result<Reply<T>, ApiError> {
+    let json = match body {
+        Some(b) => Some(serde_json::to_string(b).map_err(|e| ApiError::Decode(e.to_string()))?),
+        None => None,
+    };
+    let mut response = send(&method, path, json.as_deref(), &opts).await?;
+    if response.status() == 401 && !opts.no_refresh && token().is_some() {
+        if renew().await {
+            response = send(&method, path, json.as_deref(), &opts).await?;
+        } else {
+            expire();
+        }
+    }
+    decode(response).await
+}
+
+/// GET and decode.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    call::<T>(Method::GET, path, None::<&()>, Call::default()).await.map(|r| r.body)
+}
+
+/// POST a JSON body and decode the answer.
+pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    call::<T>(Method::POST, path, Some(body), Call::default()).await.map(|r| r.body)
+}
+
+/// An answer with no body (204) decodes into this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoContent;
+
+impl<'de> serde::Deserialize<'de> for NoContent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| NoContent)
+    }
+}
+
+async fn send(method: &Method, path: &str, json: Option<&str>, opts: &Call) -> Result<Response, ApiError> {
+    let mut req = RequestBuilder::new(path).method(method.clone()).header("Accept", "application/json");
+    if let Some(t) = token() {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    if let Some(tag) = &opts.if_match {
+        req = req.header("If-Match", tag);
+    }
+    let sent = match json {
+        Some(j) => req.header("Content-Type", "application/json").body(j.to_owned()),
+        None => req.build(),
+    };
+    let response = sent.map_err(|e| ApiError::Decode(e.to_string()))?.send().await.map_err(|_| ApiError::Network)?;
+    let cached = response.headers().get("x-helpdesk-offline").is_some();
+    served_from_cache().set(cached);
+    Ok(response)
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<Reply<T>, ApiError> {
+    let status = response.status();
+    let etag = response.headers().get("etag");
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    if (200..300).contains(&status) {
+        let source = if text.is_empty() { "null" } else { text.as_str() };
+        return serde_json::from_str(source).map(|body| Reply { body, etag }).map_err(|e| ApiError::Decode(e.to_string()));
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => Err(ApiError::Server(body)),
+        Err(_) => Err(ApiError::Server(ErrorBody {
+            status_code: status,
+            error: response.status_text(),
+            message: format!("The server answered {status}."),
+            code: "unexpected_response".into(),
+            timestamp: String::new(),
+            path: String::new(),
+            details: None,
+        })),
+    }
+}
+
+/// Renews the access token with the refresh cookie. Concurrent callers share one attempt.
+pub async fn renew() -> bool {
+    let attempt = REFRESHING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| {
+                async {
+                    let ok = match auth::refresh().await {
+                        Ok(tokens) => {
+                            set_token(Some(tokens.access_token));
+                            true
+                        }
+                        Err(_) => false,
+                    };
+                    REFRESHING.with(|r| r.borrow_mut().take());
+                    ok
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    attempt.await
+}
+
+fn expire() {
+    set_token(None);
+    if let Some(hook) = ON_EXPIRED.with(|h| h.borrow().clone()) {
+        hook();
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}
+
+/// `?a=1&b=x` from a query struct's set fields (empty when none is set), keys sorted.
+pub fn query_string(query: &impl Serialize) -> String {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(query) else {
+        return String::new();
+    };
+    let pairs: Vec<String> = fields
+        .iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) if s.is_empty() => None,
+            serde_json::Value::String(s) => Some(format!("{k}={}", encode(s))),
+            other => Some(format!("{k}={}", encode(&other.to_string()))),
+        })
+        .collect();
+    if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
+}

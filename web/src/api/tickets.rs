@@ -1,0 +1,68 @@
+//! Ticket endpoints.
+
+use gloo_net::http::Method;
+use shared_types::ListResponse;
+use shared_types::admin::{CategoryDto, TeamDto, TeamMemberDto};
+use shared_types::tickets::{
+    AssignTicketRequest, CloseTicketRequest, CommentDto, CreateCommentRequest, CreateTicketRequest,
+    HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, UpdateTicketRequest,
+};
+use uuid::Uuid;
+
+use super::{ApiError, Call, Reply, call, get, post, query_string};
+
+/// `GET /api/v1/tickets` with filters, sort and paging.
+pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, ApiError> {
+    get(&format!("/api/v1/tickets{}", query_string(query))).await
+}
+
+/// `GET /api/v1/tickets/{id}` with its comments and version tag.
+pub async fn get_one(id: Uuid) -> Result<Reply<TicketDetailDto>, ApiError> {
+    call(Method::GET, &format!("/api/v1/tickets/{id}"), None::<&()>, Call::default()).await
+}
+
+/// `GET /api/v1/tickets/{id}/history`.
+pub async fn history(id: Uuid) -> Result<Vec<HistoryEntryDto>, ApiError> {
+    get(&format!("/api/v1/tickets/{id}/history")).await
+}
+
+/// `POST /api/v1/tickets`.
+pub async fn create(req: &CreateTicketRequest) -> Result<TicketDto, ApiError> {
+    post("/api/v1/tickets", req).await
+}
+
+/// `PATCH /api/v1/tickets/{id}`, refused with 412 if `version` is no longer current.
+pub async fn update(id: Uuid, version: i32, req: &UpdateTicketRequest) -> Result<TicketDto, ApiError> {
+    let opts = Call { if_match: Some(format!("\"{version}\"")), ..Call::default() };
+    call(Method::PATCH, &format!("/api/v1/tickets/{id}"), Some(req), opts).await.map(|r| r.body)
+}
+
+/// `POST /api/v1/tickets/{id}/comments`.
+pub async fn comment(id: Uuid, req: &CreateCommentRequest) -> Result<CommentDto, ApiError> {
+    post(&format!("/api/v1/tickets/{id}/comments"), req).await
+}
+
+/// `POST /api/v1/tickets/{id}/assign`.
+pub async fn assign(id: Uuid, req: &AssignTicketRequest) -> Result<TicketDto, ApiError> {
+    post(&format!("/api/v1/tickets/{id}/assign"), req).await
+}
+
+/// `POST /api/v1/tickets/{id}/close`.
+pub async fn close(id: Uuid, req: &CloseTicketRequest) -> Result<TicketDto, ApiError> {
+    post(&format!("/api/v1/tickets/{id}/close"), req).await
+}
+
+/// `GET /api/v1/categories`: the active categories.
+pub async fn categories() -> Result<Vec<CategoryDto>, ApiError> {
+    get("/api/v1/categories").await
+}
+
+/// `GET /api/v1/teams`: the team directory.
+pub async fn teams() -> Result<Vec<TeamDto>, ApiError> {
+    get("/api/v1/teams").await
+}
+
+/// `GET /api/v1/teams/{id}/members`: who a ticket of that team can be assigned to.
+pub async fn team_members(id: Uuid) -> Result<Vec<TeamMemberDto>, ApiError> {
+    get(&format!("/api/v1/teams/{id}/members")).await
+}

@@ -1,0 +1,204 @@
+//! The signed-in frame: header with the user menu, a sidebar on desktop and a bottom bar on
+//! phones, an offline banner, and the page in the middle.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+use shared_types::Permission;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use super::states::Loading;
+use super::theme::ThemeSelect;
+use crate::api::{encode, served_from_cache};
+use crate::session::{Session, SessionState, use_session};
+
+/// Open statuses, for the quick views.
+pub const ACTIVE: &str = "new,open,in_progress,pending_user";
+
+/// One navigation entry.
+#[derive(Clone)]
+struct NavItem {
+    href: String,
+    label: &'static str,
+    icon: &'static str,
+    /// Shown in the phone's bottom bar too.
+    primary: bool,
+}
+
+fn nav_items(session: Session) -> Vec<NavItem> {
+    let can = |p| session.can(p);
+    let item = |href: String, label, icon, primary| NavItem { href, label, icon, primary };
+    let mut items = vec![item("/tickets".into(), "All tickets", "☰", true)];
+    if can(Permission::TicketCreate) {
+        items.push(item(format!("/tickets?createdBy=me&status={ACTIVE}"), "My open tickets", "★", true));
+        items.push(item("/tickets/new".into(), "New ticket", "+", true));
+    }
+    if can(Permission::TicketUpdate) {
+        items.push(item(format!("/tickets?assigneeId=me&status={ACTIVE}"), "Assigned to me", "✓", false));
+    }
+    if can(Permission::TicketViewTeam) || can(Permission::TicketViewAll) {
+        items.push(item(format!("/tickets?assigneeId=none&status={ACTIVE}"), "Unassigned", "○", false));
+    }
+    let team = session.me.with(|m| m.as_ref().and_then(|m| m.teams.first().map(|t| t.id)));
+    if let Some(team) = team.filter(|_| can(Permission::TicketViewTeam)) {
+        items.push(item(format!("/tickets?teamId={team}&status={ACTIVE}"), "My team", "⚑", false));
+    }
+    let admin = [
+        (Permission::AdminUsers, "/admin/users", "Users", "👤"),
+        (Permission::AdminRoles, "/admin/roles", "Roles", "🔑"),
+        (Permission::AdminTeams, "/admin/teams", "Teams", "👥"),
+        (Permission::AuditView, "/admin/audit", "Audit log", "📜"),
+    ];
+    let mut first_admin = true;
+    for (perm, href, label, icon) in admin {
+        if can(perm) {
+            items.push(item(href.into(), label, icon, first_admin));
+            first_admin = false;
+        }
+    }
+    items
+}
+
+fn online_signal() -> RwSignal<bool> {
+    let online = RwSignal::new(web_sys::window().is_none_or(|w| w.navigator().on_line()));
+    if let Some(window) = web_sys::window() {
+        for (event, value) in [("online", true), ("offline", false)] {
+            let handler = Closure::<dyn Fn()>::new(move || online.set(value));
+            let _ = window.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            handler.forget();
+        }
+    }
+    online
+}
+
+/// The frame around every signed-in page. Sends signed-out visitors to `/login`, keeping the
+/// address they asked for.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.state.get() == SessionState::SignedOut {
+            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let target = format!("/login?next={}", encode(&here));
+            navigate(&target, NavigateOptions { replace: true, ..NavigateOptions::default() });
+        }
+    });
+    let online = online_signal();
+    let from_cache = served_from_cache();
+    let from_cache = Signal::derive(move || from_cache.get());
+    let offline = move || !online.get() || session.state.get() == SessionState::Offline || from_cache.get();
+    let ready = move || matches!(session.state.get(), SessionState::SignedIn | SessionState::Offline);
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Show when=ready fallback=|| view! { <main class="page"><Loading what="your session" /></main> }>
+            <Header />
+            <Show when=offline>
+                <div class="offline-banner" role="status">
+                    "You are offline. Showing the copy saved on this device; changes are not possible until you reconnect."
+                </div>
+            </Show>
+            <div class="frame">
+                <Sidebar />
+                <main id="main" class="content" tabindex="-1">
+                    <Outlet />
+                </main>
+            </div>
+            <BottomNav />
+        </Show>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let name = move || session.me.with(|m| m.as_ref().map(|m| m.user.name.clone()).unwrap_or_default());
+    let detail = move || {
+        session.me.with(|m| m.as_ref().map(|m| format!("{} · {}", m.user.email, m.roles.join(", "))).unwrap_or_default())
+    };
+    let sign_out = move |_| {
+        session.sign_out();
+        navigate("/login", NavigateOptions::default());
+    };
+    view! {
+        <header class="app-header">
+            <A href="/tickets" attr:class="brand">"Helpdesk"</A>
+            <details class="user-menu">
+                <summary aria-label="User menu">
+                    <span class="avatar" aria-hidden="true">{move || name().chars().next().unwrap_or('?').to_string()}</span>
+                    <span class="user-name">{name}</span>
+                </summary>
+                <div class="user-menu-panel">
+                    <p class="user-detail">{detail}</p>
+                    <ThemeSelect />
+                    <button class="btn" on:click=sign_out>"Sign out"</button>
+                </div>
+            </details>
+        </header>
+    }
+}
+
+fn is_current(href: &str, path: &str, search: &str) -> bool {
+    match href.split_once('?') {
+        Some((p, q)) => p == path && search.trim_start_matches('?') == q,
+        None => href == path && (search.is_empty() || href != "/tickets"),
+    }
+}
+
+#[component]
+fn Sidebar() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    view! {
+        <nav class="sidebar" aria-label="Main">
+            <ul>
+                {move || {
+                    let path = location.pathname.get();
+                    let search = location.search.get();
+                    nav_items(session)
+                        .into_iter()
+                        .map(|i| {
+                            let current = is_current(&i.href, &path, &search).then_some("page");
+                            view! {
+                                <li>
+                                    <a href=i.href aria-current=current>
+                                        <span class="nav-icon" aria-hidden="true">{i.icon}</span>
+                                        {i.label}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn BottomNav() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <nav class="bottom-nav" aria-label="Main (phone)">
+            {move || {
+                nav_items(session)
+                    .into_iter()
+                    .filter(|i| i.primary)
+                    .take(4)
+                    .map(|i| {
+                        view! {
+                            <a href=i.href>
+                                <span class="nav-icon" aria-hidden="true">{i.icon}</span>
+                                <span>{i.label}</span>
+                            </a>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </nav>
+    }
+}
