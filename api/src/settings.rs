@@ -90,6 +90,22 @@ pub struct Settings {
     pub permission_cache_ttl_secs: u64,
     /// The built SPA (Trunk's output); served with a fallback to `index.html`.
     pub web_dir: PathBuf,
+    /// OpenID Connect issuer for single sign-on (e.g. `https://accounts.google.com`); SSO is
+    /// off while unset.
+    pub oidc_issuer: Option<String>,
+    /// The client id registered at the issuer.
+    pub oidc_client_id: Option<String>,
+    /// The client secret registered at the issuer.
+    pub oidc_client_secret: Option<Secret>,
+    /// Label of the sign-in button, e.g. `Google`.
+    pub oidc_display_name: String,
+    /// The callback registered at the issuer; defaults to this server's
+    /// `/api/v1/auth/sso/callback` as the browser reached it.
+    pub oidc_redirect_url: Option<String>,
+    /// Create an employee account on the first SSO sign-in of an unknown address.
+    pub oidc_create_users: bool,
+    /// Comma-separated e-mail domains allowed to sign in by SSO; empty allows any.
+    pub oidc_allowed_domains: String,
 }
 
 impl Default for Settings {
@@ -117,6 +133,13 @@ impl Default for Settings {
             login_window_secs: 15 * 60,
             permission_cache_ttl_secs: 60,
             web_dir: PathBuf::from("dist"),
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_display_name: "Single sign-on".into(),
+            oidc_redirect_url: None,
+            oidc_create_users: true,
+            oidc_allowed_domains: String::new(),
         }
     }
 }
@@ -216,6 +239,23 @@ impl Settings {
         {
             return Err(invalid("admin_email", "must be an e-mail address"));
         }
+        self.validate_oidc()
+    }
+
+    fn validate_oidc(&self) -> Result<(), SettingsError> {
+        let set = [self.oidc_issuer.is_some(), self.oidc_client_id.is_some(), self.oidc_client_secret.is_some()];
+        if set.contains(&true) && set.contains(&false) {
+            let missing =
+                ["oidc_issuer", "oidc_client_id", "oidc_client_secret"][set.iter().position(|s| !s).unwrap_or(0)];
+            return Err(invalid(missing, "single sign-on needs the issuer, client id and client secret together"));
+        }
+        for (key, url) in [("oidc_issuer", &self.oidc_issuer), ("oidc_redirect_url", &self.oidc_redirect_url)] {
+            if let Some(url) = url
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                return Err(invalid(key, "must start with https:// (or http:// for a local test issuer)"));
+            }
+        }
         Ok(())
     }
 
@@ -280,6 +320,22 @@ mod tests {
             jail.set_env("HELPDESK_DATABSE_URL", "sqlite://x");
             let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
             assert!(err.unwrap_or_default().contains("databse_url"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn single_sign_on_needs_issuer_client_and_secret_together() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_OIDC_ISSUER", "https://accounts.example.com");
+            jail.set_env("HELPDESK_OIDC_CLIENT_ID", "helpdesk");
+            let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+            assert!(err.unwrap_or_default().contains("HELPDESK_OIDC_CLIENT_SECRET"));
+            jail.set_env("HELPDESK_OIDC_CLIENT_SECRET", "s3cret");
+            assert!(Settings::from_figment(Settings::figment(None)).is_ok());
+            jail.set_env("HELPDESK_OIDC_ISSUER", "accounts.example.com");
+            let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+            assert!(err.unwrap_or_default().contains("HELPDESK_OIDC_ISSUER"));
             Ok(())
         });
     }

@@ -22,6 +22,7 @@ use crate::infra::throttle::Throttle;
 use crate::metrics::{self, Metrics};
 use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::password;
+use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
 use crate::modules::{admin, health, tickets};
 use crate::openapi::ApiDoc;
@@ -61,6 +62,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
     let access = Arc::new(AccessCache::new(Duration::from_secs(settings.permission_cache_ttl_secs), bus.clone()));
     tokio::spawn(access.clone().follow());
     let writer = db::Writer::new(&settings, &db).await?;
+    let sso = Sso::from_settings(&settings)?.map(Arc::new);
     let state = AppState {
         db,
         writer,
@@ -73,6 +75,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
         clock: Arc::new(SystemClock),
         metrics: Metrics::new()?,
         decoy_hash: password::hash(password::generate()).await?,
+        sso,
     };
     Ok((state, first_admin))
 }

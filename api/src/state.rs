@@ -10,6 +10,7 @@ use crate::infra::db::Writer;
 use crate::infra::throttle::Throttle;
 use crate::metrics::Metrics;
 use crate::modules::auth::access::AccessCache;
+use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
 use crate::settings::Settings;
 
@@ -38,4 +39,6 @@ pub struct AppState {
     /// A password hash nobody knows, verified when an account does not
     /// exist so that the answer takes as long as for a wrong password.
     pub decoy_hash: String,
+    /// The single sign-on issuer, when configured.
+    pub sso: Option<Arc<Sso>>,
 }

@@ -10,7 +10,8 @@ const root = resolve(import.meta.dirname, '..', '..');
 export const ADMIN_EMAIL = 'admin@e2e.example';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 
-export async function startServer() {
+/** Starts the server; `extraEnv` adds settings such as HELPDESK_OIDC_ISSUER. */
+export async function startServer(extraEnv = {}) {
   const bin = process.env.HELPDESK_BIN ? resolve(process.env.HELPDESK_BIN) : join(root, 'target', 'debug', 'helpdesk');
   const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-e2e-'));
   const child = spawn(bin, ['serve'], {
@@ -23,6 +24,7 @@ export async function startServer() {
       HELPDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
       HELPDESK_LOG_LEVEL: 'warn',
       HELPDESK_WEB_DIR: process.env.HELPDESK_WEB_DIR ?? join(root, 'dist'),
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -74,3 +74,25 @@ pub struct MeResponse {
     /// Teams the caller belongs to.
     pub teams: Vec<TeamMembership>,
 }
+
+/// A single sign-on issuer the sign-in page offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SsoProvider {
+    /// Label of the button, e.g. `Google`.
+    pub name: String,
+    /// Where the browser goes to start (add `?next=/path` to come back there).
+    pub start_url: String,
+}
+
+/// Answer of `GET /api/v1/auth/providers`: the ways to sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuthProviders {
+    /// E-mail address and password.
+    pub password: bool,
+    /// The configured single sign-on issuer, if any.
+    pub sso: Option<SsoProvider>,
+}

@@ -1,7 +1,7 @@
 //! Sign-in, renewal and sign-out. The refresh token travels only in its httpOnly cookie.
 
 use gloo_net::http::Method;
-use shared_types::auth::{LoginRequest, LoginResponse, MeResponse, RefreshRequest};
+use shared_types::auth::{AuthProviders, LoginRequest, LoginResponse, MeResponse, RefreshRequest};
 
 use super::{ApiError, Call, NoContent, call, get};
 
@@ -26,4 +26,9 @@ pub async fn logout() -> Result<NoContent, ApiError> {
 /// `GET /api/v1/auth/me`: roles, permissions and teams.
 pub async fn me() -> Result<MeResponse, ApiError> {
     get("/api/v1/auth/me").await
+}
+
+/// `GET /api/v1/auth/providers`: password, and the SSO issuer if configured.
+pub async fn providers() -> Result<AuthProviders, ApiError> {
+    get("/api/v1/auth/providers").await
 }

@@ -7,13 +7,29 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use shared_types::auth::LoginRequest;
 use shared_types::validation::is_valid_email;
 
+use crate::api::{self, encode};
 use crate::components::{Field, field_error};
+use crate::query::use_query;
 use crate::session::{SessionState, use_session};
 
 /// Only same-site paths are followed after sign-in, never another origin.
 fn safe_next(next: Option<String>) -> String {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
         .unwrap_or_else(|| "/tickets".into())
+}
+
+/// What a failed single sign-on came back with (`?ssoError=<code>`), for people.
+fn sso_error_message(code: &str) -> &'static str {
+    match code {
+        "sso_cancelled" => "Single sign-on was cancelled.",
+        "sso_expired" => "The single sign-on attempt took too long. Please try again.",
+        "domain_not_allowed" => "Your organisation's e-mail domain may not sign in here.",
+        "issuer_unreachable" => "The single sign-on service could not be reached. Try again, or use your password.",
+        "sso_unknown_account" => "There is no account for your e-mail address yet. Ask an administrator to create one.",
+        "account_disabled" => "This account is deactivated.",
+        "sso_not_configured" => "Single sign-on is not set up on this server.",
+        _ => "Single sign-on could not be completed. Please try again.",
+    }
 }
 
 /// The sign-in page. After signing in, the user returns to where they were sent from.
@@ -29,6 +45,8 @@ pub fn Login() -> impl IntoView {
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let providers = use_query(|| ("auth-providers".to_owned(), ()), |_| api::auth::providers());
+    let sso_error = move || query.with(|q| q.get("ssoError")).map(|code| sso_error_message(&code));
 
     // Already signed in (a renewed session, or the back button): go on.
     let go = navigate.clone();
@@ -97,6 +115,25 @@ pub fn Login() -> impl IntoView {
                     {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>
+            {move || {
+                providers
+                    .data
+                    .get()
+                    .and_then(|p| p.sso)
+                    .map(|sso| {
+                        let href = format!("{}?next={}", sso.start_url, encode(&next.get()));
+                        view! {
+                            <div class="sso">
+                                <p class="divider"><span>"or"</span></p>
+                                // A full navigation to the server, which sends the browser on to the issuer.
+                                <a class="btn btn-block" href=href rel="external">
+                                    {format!("Sign in with {}", sso.name)}
+                                </a>
+                            </div>
+                        }
+                    })
+            }}
+            {move || sso_error().map(|m| view! { <p class="form-error sso-error" role="alert">{m}</p> })}
             <p class="muted">
                 "Integrating another system? See the " <a href="/api/docs/" rel="external">"API documentation"</a> "."
             </p>

@@ -6,6 +6,8 @@ pub mod extractor;
 pub mod password;
 pub mod routes;
 pub mod service;
+pub mod sso;
+pub mod sso_routes;
 pub mod tokens;
 pub mod users;
 
@@ -19,6 +21,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(routes::login)
             .service(routes::refresh)
             .service(routes::logout)
-            .service(routes::me),
+            .service(routes::me)
+            .service(sso_routes::providers)
+            .service(sso_routes::sso_start)
+            .service(sso_routes::sso_callback),
     );
 }

@@ -18,7 +18,8 @@ use crate::state::AppState;
 pub const REFRESH_COOKIE: &str = "helpdesk_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";
 
-fn refresh_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+/// The httpOnly, SameSite=Strict cookie that carries a session's refresh token.
+pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
     Cookie::build(REFRESH_COOKIE, token.to_string())
         .path(COOKIE_PATH)
         .http_only(true)
@@ -29,14 +30,14 @@ fn refresh_cookie(state: &AppState, token: &str) -> Cookie<'static> {
 }
 
 fn cleared_cookie(state: &AppState) -> Cookie<'static> {
-    let mut cookie = refresh_cookie(state, "");
+    let mut cookie = session_cookie(state, "");
     cookie.make_removal();
     cookie
 }
 
 fn session_response(state: &AppState, body: LoginResponse) -> HttpResponse {
     HttpResponse::Ok()
-        .cookie(refresh_cookie(state, &body.refresh_token))
+        .cookie(session_cookie(state, &body.refresh_token))
         .insert_header(("Cache-Control", "no-store"))
         .json(body)
 }

@@ -3,11 +3,13 @@
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use shared_types::RoleName;
 use shared_types::auth::LoginResponse;
 use uuid::Uuid;
 
+use super::sso::Identity;
 use super::{password, tokens, users};
-use crate::entities::refresh_token;
+use crate::entities::{refresh_token, user};
 use crate::error::ApiError;
 use crate::modules::audit::{self, AuditEntry, ClientInfo};
 use crate::state::AppState;
@@ -79,6 +81,56 @@ pub async fn login(
         return Err(ApiError::unauthenticated("account_disabled", "This account is deactivated"));
     }
     state.throttle.reset(&account_key(&email)).await?;
+    open_session(state, user, client, "auth:login").await
+}
+
+/// Signs in the account the SSO issuer vouched for, creating it as an employee when the
+/// settings allow. A password account with the same address is the same person: the issuer
+/// has verified the address.
+pub async fn sso_sign_in(state: &AppState, who: Identity, client: &ClientInfo) -> Result<LoginResponse, ApiError> {
+    let email = users::normalise_email(&who.email);
+    let user = match users::find_by_email(&state.db, &email).await? {
+        Some(user) => user,
+        None if state.sso.as_ref().is_some_and(|s| s.create_users) => {
+            let now = state.clock.now();
+            let name = who.name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+            let txn = state.writer.begin().await?;
+            let user = users::create(&txn, &email, &name, None, RoleName::Employee.as_str(), now).await?;
+            users::set_provider(&txn, user.id, "oidc").await?;
+            let entry = AuditEntry {
+                user_id: Some(user.id),
+                user_email: Some(email.clone()),
+                action: "user:create_sso",
+                resource_type: "user",
+                resource_id: Some(user.id),
+                details: None,
+                success: true,
+            };
+            audit::record(&txn, entry, client, now).await?;
+            txn.commit().await?;
+            user
+        }
+        None => {
+            return Err(ApiError::unauthenticated(
+                "sso_unknown_account",
+                "No account uses this e-mail address; ask an administrator to create one",
+            ));
+        }
+    };
+    if !user.is_active {
+        return Err(ApiError::unauthenticated("account_disabled", "This account is deactivated"));
+    }
+    open_session(state, user, client, "auth:login_sso").await
+}
+
+/// Starts a new refresh-token family for `user` and answers the first pair of tokens.
+async fn open_session(
+    state: &AppState,
+    user: user::Model,
+    client: &ClientInfo,
+    action: &'static str,
+) -> Result<LoginResponse, ApiError> {
+    let now = state.clock.now();
     let refresh = tokens::new_refresh_token();
     let txn = state.writer.begin().await?;
     insert_refresh(&txn, state, user.id, Uuid::now_v7(), &refresh, client).await?;
@@ -86,7 +138,7 @@ pub async fn login(
     let entry = AuditEntry {
         user_id: Some(user.id),
         user_email: Some(user.email.clone()),
-        action: "auth:login",
+        action,
         resource_type: "session",
         resource_id: None,
         details: None,

@@ -11,6 +11,28 @@ use uuid::Uuid;
 
 const ISSUER: &str = "helpdesk";
 const AUDIENCE: &str = "helpdesk-api";
+/// Audience of the signed cookie that carries an SSO sign-in between its start and callback.
+const SSO_AUDIENCE: &str = "helpdesk-sso-flow";
+
+/// What the browser carries from `/auth/sso/start` to `/auth/sso/callback`, signed so it
+/// cannot be forged: the CSRF state, the OIDC nonce, the PKCE verifier and where to go after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoFlow {
+    /// The `state` parameter sent to the issuer.
+    pub state: String,
+    /// The `nonce` the ID token must carry.
+    pub nonce: String,
+    /// The PKCE code verifier.
+    pub verifier: String,
+    /// The callback URL sent to the issuer (the token request must repeat it).
+    pub redirect: String,
+    /// The SPA path to return to.
+    pub next: String,
+    /// Audience, always [`SSO_AUDIENCE`].
+    pub aud: String,
+    /// Expires at (seconds).
+    pub exp: i64,
+}
 
 /// What an access token says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,6 +56,7 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    flow_validation: Validation,
     /// Access-token lifetime in seconds.
     pub ttl_secs: u64,
 }
@@ -47,10 +70,16 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
+        let mut flow_validation = Validation::new(Algorithm::HS256);
+        flow_validation.algorithms = vec![Algorithm::HS256];
+        flow_validation.set_audience(&[SSO_AUDIENCE]);
+        flow_validation.set_required_spec_claims(&["exp", "aud"]);
+        flow_validation.leeway = 5;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            flow_validation,
             ttl_secs,
         }
     }
@@ -71,6 +100,18 @@ impl TokenKeys {
     /// The claims of a valid, unexpired token signed with our key and algorithm.
     pub fn verify(&self, token: &str) -> Option<Claims> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|data| data.claims)
+    }
+
+    /// Signs an SSO flow for its cookie, valid for ten minutes from `now`.
+    pub fn sign_sso_flow(&self, mut flow: SsoFlow, now: DateTime<Utc>) -> anyhow::Result<String> {
+        flow.aud = SSO_AUDIENCE.into();
+        flow.exp = now.timestamp() + 600;
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &flow, &self.encoding)?)
+    }
+
+    /// The flow in a cookie we signed, if it has not expired.
+    pub fn verify_sso_flow(&self, token: &str) -> Option<SsoFlow> {
+        jsonwebtoken::decode::<SsoFlow>(token, &self.decoding, &self.flow_validation).ok().map(|data| data.claims)
     }
 }
 
@@ -129,6 +170,28 @@ mod tests {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims)?);
         assert!(keys.verify(&format!("{header}.{body}.")).is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn sso_flows_round_trip_and_are_not_access_tokens() -> anyhow::Result<()> {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 1800);
+        let flow = SsoFlow {
+            state: "s".into(),
+            nonce: "n".into(),
+            verifier: "v".into(),
+            redirect: "http://localhost/cb".into(),
+            next: "/tickets".into(),
+            aud: String::new(),
+            exp: 0,
+        };
+        let signed = keys.sign_sso_flow(flow.clone(), Utc::now())?;
+        assert_eq!(keys.verify_sso_flow(&signed).map(|f| f.nonce), Some("n".into()));
+        assert!(keys.verify(&signed).is_none(), "a flow cookie is no access token");
+        let access = keys.issue(Uuid::new_v4(), Utc::now())?;
+        assert!(keys.verify_sso_flow(&access).is_none(), "an access token is no flow cookie");
+        let old = keys.sign_sso_flow(flow, Utc::now() - chrono::Duration::minutes(11))?;
+        assert!(keys.verify_sso_flow(&old).is_none(), "expired");
         Ok(())
     }
 

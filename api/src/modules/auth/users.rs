@@ -275,3 +275,13 @@ pub async fn touch_login(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, ApiError> {
     Ok(user::Entity::find().count(db).await?)
 }
+
+/// Records where an account signs in (`local` or `oidc`).
+pub async fn set_provider(db: &impl ConnectionTrait, user_id: Uuid, provider: &str) -> Result<(), ApiError> {
+    user::Entity::update_many()
+        .col_expr(user::Column::AuthProvider, Expr::value(provider))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
