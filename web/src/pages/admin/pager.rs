@@ -1,0 +1,31 @@
+//! Previous/next paging under a list, with the count of what matched.
+
+use leptos::prelude::*;
+use shared_types::PageMeta;
+
+use super::url::UrlQuery;
+
+/// "Page 2 of 5 · 93 users", with previous and next buttons that change the address.
+#[component]
+pub fn Pager(
+    /// The list's paging facts.
+    meta: PageMeta,
+    /// The address the page number is kept in.
+    url: UrlQuery,
+    /// What is counted, plural ("users").
+    noun: &'static str,
+) -> impl IntoView {
+    let page = meta.page;
+    let pages = meta.total_pages.max(1);
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button class="btn" disabled=page <= 1 on:click=move |_| url.go_to_page(page - 1)>
+                "Previous page"
+            </button>
+            <span class="pager-where">{format!("Page {page} of {pages} · {} {noun}", meta.total)}</span>
+            <button class="btn" disabled=page >= pages on:click=move |_| url.go_to_page(page + 1)>
+                "Next page"
+            </button>
+        </nav>
+    }
+}
