@@ -243,23 +243,28 @@ fn details_text(entry: &AuditLogDto) -> String {
 fn AuditRow(entry: AuditLogDto) -> impl IntoView {
     let text = details_text(&entry);
     let who = entry.user_email.clone().unwrap_or_else(|| "system".into());
+    // Ids are time-ordered, so their beginnings repeat; the random end tells them apart.
+    // The whole id is in the details.
     let resource = match entry.resource_id {
-        Some(id) => format!("{} {}", entry.resource_type, &id.to_string()[..8]),
+        Some(id) => {
+            let id = id.simple().to_string();
+            format!("{} …{}", entry.resource_type, &id[id.len() - 8..])
+        }
         None => entry.resource_type.clone(),
     };
     let ok = entry.result == "success";
     view! {
         <tr>
-            <td><Time at=entry.timestamp /></td>
-            <td class="break">{who}</td>
-            <td><code>{entry.action}</code></td>
-            <td>{resource}</td>
-            <td>
+            <td data-label="When"><Time at=entry.timestamp /></td>
+            <td class="break" data-label="Who">{who}</td>
+            <td data-label="Action"><code>{entry.action}</code></td>
+            <td data-label="Resource">{resource}</td>
+            <td data-label="Result">
                 <span class="badge" class:result-success=ok class:result-failure=!ok>{entry.result}</span>
             </td>
-            <td>
+            <td data-label="Details">
                 <details>
-                    <summary>"Show"</summary>
+                    <summary>"Show" <span class="visually-hidden">" details"</span></summary>
                     <pre class="json">{text}</pre>
                 </details>
             </td>

@@ -17,13 +17,14 @@ pub fn Pager(
 ) -> impl IntoView {
     let page = meta.page;
     let pages = meta.total_pages.max(1);
+    let (first, last) = (page <= 1, page >= pages);
     view! {
         <nav class="pager" aria-label="Pages">
-            <button class="btn" disabled=page <= 1 on:click=move |_| url.go_to_page(page - 1)>
+            <button class="btn" disabled=first on:click=move |_| url.go_to_page(page - 1)>
                 "Previous page"
             </button>
             <span class="pager-where">{format!("Page {page} of {pages} · {} {noun}", meta.total)}</span>
-            <button class="btn" disabled=page >= pages on:click=move |_| url.go_to_page(page + 1)>
+            <button class="btn" disabled=last on:click=move |_| url.go_to_page(page + 1)>
                 "Next page"
             </button>
         </nav>

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared_types::ListResponse;
 use shared_types::admin::{AddTeamMemberRequest, TeamMemberDto, UserDto, UserListQuery};
 use shared_types::validation::{TEAM_MEMBER_ROLES, validate_team_member};
 use uuid::Uuid;
@@ -16,13 +15,18 @@ use super::time::Time;
 use super::url::UrlQuery;
 use crate::api::{admin, query_string};
 use crate::components::{Empty, Field, QueryView, field_error};
-use crate::query::{invalidate, use_query};
+use crate::query::{Query, invalidate, use_query};
 
 /// Everything a team changes shows in the team list, its members and the audit log.
 fn refresh_team(id: Uuid) {
     invalidate("admin:teams");
     invalidate(&format!("admin:team-members:{id}"));
     invalidate("admin:audit");
+}
+
+/// A team's members, shared by the list and the picker (one cache entry, one request).
+fn use_members(id: Uuid) -> Query<Vec<TeamMemberDto>> {
+    use_query(move || (format!("admin:team-members:{id}"), id), admin::team_members)
 }
 
 /// The chosen team's panel.
@@ -88,8 +92,10 @@ fn EditTeam(id: Uuid, name: String, description: Option<String>, url: UrlQuery, 
         spawn_local(async move {
             match admin::delete_team(id).await {
                 Ok(_) => {
-                    refresh_team(id);
+                    // Leave the panel first, so nothing asks for the deleted team's members.
                     url.set(&[("team", None)]);
+                    invalidate("admin:teams");
+                    invalidate("admin:audit");
                 }
                 Err(e) => feedback.failed(e.message()),
             }
@@ -117,7 +123,7 @@ fn EditTeam(id: Uuid, name: String, description: Option<String>, url: UrlQuery, 
 
 #[component]
 fn Members(id: Uuid, team: String, feedback: Feedback) -> impl IntoView {
-    let members = use_query(move || (format!("admin:team-members:{id}"), id), admin::team_members);
+    let members = use_members(id);
     let team = StoredValue::new(team);
     view! {
         <QueryView
@@ -177,11 +183,11 @@ fn MemberRow(id: Uuid, member: TeamMemberDto, team: String, feedback: Feedback) 
     });
     view! {
         <tr>
-            <td>{user.name.clone()}</td>
-            <td class="break">{user.email}</td>
-            <td><span class="badge">{role}</span></td>
-            <td><Time at=joined_at /></td>
-            <td>
+            <td data-label="Name">{user.name.clone()}</td>
+            <td class="break" data-label="E-mail">{user.email}</td>
+            <td data-label="Team role"><span class="badge">{role}</span></td>
+            <td data-label="Joined"><Time at=joined_at /></td>
+            <td data-label="Actions">
                 <ConfirmButton
                     label="Remove"
                     subject=user.name.clone()
@@ -205,6 +211,7 @@ fn AddMember(id: Uuid, feedback: Feedback) -> impl IntoView {
     let role = RwSignal::new(TEAM_MEMBER_ROLES[0].to_owned());
     let errors = RwSignal::new(BTreeMap::new());
     let busy = RwSignal::new(false);
+    let members = use_members(id);
     let found = use_query(
         move || {
             let q =
@@ -213,9 +220,14 @@ fn AddMember(id: Uuid, feedback: Feedback) -> impl IntoView {
         },
         |q: UserListQuery| async move { admin::users(&q).await },
     );
-    // A new result list preselects its first user, so Enter then "Add" just works.
+    // Those already in the team are not offered again.
+    let candidates = Memo::new(move |_| {
+        let inside: Vec<Uuid> = members.data.get().unwrap_or_default().iter().map(|m| m.user.id).collect();
+        found.data.get().map(|l| l.data.into_iter().filter(|u| !inside.contains(&u.id)).collect::<Vec<_>>())
+    });
+    // A new result list preselects its first user, so "Add member" right away just works.
     Effect::new(move |_| {
-        let first = found.data.with(|d| d.as_ref().and_then(|l| l.data.first().map(|u| u.id.to_string())));
+        let first = candidates.with(|c| c.as_ref().and_then(|c| c.first().map(|u| u.id.to_string())));
         picked.set(first.unwrap_or_default());
     });
     let search = move |ev: leptos::ev::SubmitEvent| {
@@ -251,11 +263,11 @@ fn AddMember(id: Uuid, feedback: Feedback) -> impl IntoView {
             busy.set(false);
         });
     };
-    let options = move |list: ListResponse<UserDto>| {
-        if list.data.is_empty() {
-            return view! { <option value="">"No active user matches"</option> }.into_any();
+    let options = move |users: Vec<UserDto>| {
+        if users.is_empty() {
+            return view! { <option value="">"No other active user matches"</option> }.into_any();
         }
-        list.data
+        users
             .into_iter()
             .map(|u| view! { <option value=u.id.to_string()>{format!("{} ({})", u.name, u.email)}</option> })
             .collect_view()
@@ -284,7 +296,7 @@ fn AddMember(id: Uuid, feedback: Feedback) -> impl IntoView {
                     prop:value=picked
                     on:change=move |ev| picked.set(event_target_value(&ev))
                 >
-                    {move || match (found.data.get(), found.error.get()) {
+                    {move || match (candidates.get(), found.error.get()) {
                         (Some(list), _) => options(list),
                         (None, Some(e)) => view! { <option value="">{e.message()}</option> }.into_any(),
                         (None, None) => view! { <option value="">"Loading users…"</option> }.into_any(),

@@ -86,7 +86,7 @@ fn TeamsBody(creating: RwSignal<bool>) -> impl IntoView {
                                         let current = move || (selected.get() == Some(id)).then_some("true");
                                         view! {
                                             <tr class:selected=move || selected.get() == Some(id)>
-                                                <td>
+                                                <td data-label="Team">
                                                     <button
                                                         class="link-button"
                                                         type="button"
@@ -96,9 +96,9 @@ fn TeamsBody(creating: RwSignal<bool>) -> impl IntoView {
                                                         {t.name}
                                                     </button>
                                                 </td>
-                                                <td>{t.description.unwrap_or_default()}</td>
-                                                <td>{t.member_count}</td>
-                                                <td><Time at=t.created_at /></td>
+                                                <td data-label="Description">{t.description.unwrap_or_default()}</td>
+                                                <td data-label="Members">{t.member_count}</td>
+                                                <td data-label="Created"><Time at=t.created_at /></td>
                                             </tr>
                                         }
                                     })

@@ -21,7 +21,8 @@ use crate::session::use_session;
 pub fn use_role_names() -> Signal<Vec<String>> {
     let session = use_session();
     let seeded = || RoleName::ALL.iter().map(|r| r.as_str().to_owned()).collect::<Vec<_>>();
-    if !session.can(Permission::AdminRoles) {
+    // Decided once, when the page opens.
+    if !untrack(|| session.can(Permission::AdminRoles)) {
         return Signal::derive(seeded);
     }
     let roles = use_query(|| ("admin:roles".to_owned(), ()), |()| admin::roles());
@@ -182,7 +183,7 @@ fn UserFilters(url: UrlQuery, roles: Signal<Vec<String>>) -> impl IntoView {
 fn UserRow(user: UserDto, roles: Signal<Vec<String>>, feedback: Feedback) -> impl IntoView {
     let session = use_session();
     let UserDto { id, name, email, role, is_active, last_login_at, .. } = user;
-    let is_me = session.user_id() == Some(id);
+    let is_me = untrack(|| session.user_id()) == Some(id);
     let chosen = RwSignal::new(role.clone());
     let busy = RwSignal::new(false);
     let select_id = format!("role-{id}");
@@ -228,9 +229,9 @@ fn UserRow(user: UserDto, roles: Signal<Vec<String>>, feedback: Feedback) -> imp
 
     view! {
         <tr class:inactive=!is_active>
-            <td>{name.get_value()} {is_me.then_some(view! { <span class="muted">" (you)"</span> })}</td>
-            <td class="break">{email}</td>
-            <td>
+            <td data-label="Name">{name.get_value()} {is_me.then_some(view! { <span class="muted">" (you)"</span> })}</td>
+            <td class="break" data-label="E-mail">{email}</td>
+            <td data-label="Role">
                 <div class="inline-edit">
                     <label for=select_id.clone() class="visually-hidden">{format!("Role for {}", name.get_value())}</label>
                     <select id=select_id prop:value=chosen on:change=move |ev| chosen.set(event_target_value(&ev))>
@@ -260,18 +261,18 @@ fn UserRow(user: UserDto, roles: Signal<Vec<String>>, feedback: Feedback) -> imp
                     </button>
                 </div>
             </td>
-            <td>
+            <td data-label="Status">
                 {if is_active {
                     view! { <span class="badge badge-active">"Active"</span> }
                 } else {
                     view! { <span class="badge badge-inactive">"Deactivated"</span> }
                 }}
             </td>
-            <td>{match last_login_at {
+            <td data-label="Last sign-in">{match last_login_at {
                 Some(at) => view! { <Time at /> }.into_any(),
                 None => view! { <span class="muted">"Never"</span> }.into_any(),
             }}</td>
-            <td>
+            <td data-label="Actions">
                 {if is_me {
                     view! { <span class="muted">"Your own account"</span> }.into_any()
                 } else if is_active {
