@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, chromiumOptions, startServer } from './server.mjs';
 
@@ -58,6 +59,12 @@ async function adminApi() {
       return res.json();
     },
   };
+}
+
+/** Accessibility problems axe finds on the page as it stands. */
+async function axeViolations(page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const mainNav = (page) => page.getByRole('navigation', { name: 'Main', exact: true });
@@ -160,5 +167,47 @@ test('the audit log lists a role change, filtered through the address', async ()
   assert.match(details, /"to": "team_lead"/);
   assert.match(details, /"from":[^}]*employee/);
   await admin.screenshot({ path: join(artifacts, 'admin-audit.png'), fullPage: true });
+  await admin.context().close();
+});
+
+test('a team is created, renamed, staffed and deleted', async () => {
+  const api = await adminApi();
+  await api.post('/admin/users', { email: 'tina@e2e.example', name: 'Tina Agent', role: 'agent', password: 'tina-password-1' });
+
+  const admin = await signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+  await admin.goto(`${server.url}/admin/teams`);
+  await admin.getByRole('button', { name: 'New team' }).click();
+  await admin.getByRole('button', { name: 'Create team' }).click();
+  await admin.getByText('must not be empty').waitFor();
+  await admin.getByLabel('Team name').fill('Network');
+  await admin.getByRole('button', { name: 'Create team' }).click();
+  // The new team opens, and its address can be shared.
+  await admin.getByRole('heading', { level: 2, name: 'Network' }).waitFor();
+  await admin.waitForURL(/[?&]team=/);
+
+  await admin.getByLabel('Find a user').fill('tina');
+  await admin.getByRole('button', { name: 'Find', exact: true }).click();
+  await admin.getByLabel('User to add').locator('option', { hasText: 'Tina Agent' }).waitFor({ state: 'attached' });
+  await admin.getByLabel('User to add').selectOption({ label: 'Tina Agent (tina@e2e.example)' });
+  await admin.getByLabel('Team role').selectOption('lead');
+  await admin.getByRole('button', { name: 'Add member' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Added Tina Agent as lead.' }).waitFor();
+  await admin.getByRole('cell', { name: 'Tina Agent', exact: true }).waitFor();
+  assert.deepEqual(await axeViolations(admin), []);
+
+  await admin.getByLabel('Team name').fill('Networking');
+  await admin.getByRole('button', { name: 'Save team' }).click();
+  await admin.getByRole('heading', { level: 2, name: 'Networking' }).waitFor();
+
+  await admin.getByRole('button', { name: 'Remove Tina Agent' }).click();
+  await admin.getByRole('button', { name: 'Yes, remove' }).click();
+  await admin.getByText('No members yet').waitFor();
+
+  await admin.getByRole('button', { name: 'Delete team' }).click();
+  // Escape backs out of the question; nothing is deleted.
+  await admin.keyboard.press('Escape');
+  await admin.getByRole('button', { name: 'Delete team' }).click();
+  await admin.getByRole('button', { name: 'Yes, delete' }).click();
+  await admin.getByText('No teams yet').waitFor();
   await admin.context().close();
 });

@@ -271,3 +271,17 @@ fn AuditRow(entry: AuditLogDto) -> impl IntoView {
         </tr>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::day_start;
+
+    #[test]
+    fn dates_are_whole_utc_days() {
+        let at = |date: &str, days| day_start(date, days).map(|d| d.to_rfc3339());
+        assert_eq!(at("2025-03-01", 0).as_deref(), Some("2025-03-01T00:00:00+00:00"));
+        // "To" includes its whole day: the bound is the next midnight, across a month end too.
+        assert_eq!(at("2025-02-28", 1).as_deref(), Some("2025-03-01T00:00:00+00:00"));
+        assert_eq!(at("01/03/2025", 0), None);
+    }
+}
