@@ -111,7 +111,7 @@ fn AuditBody() -> impl IntoView {
                             <tbody>{list.data.into_iter().map(|e| view! { <AuditRow entry=e /> }).collect_view()}</tbody>
                         </table>
                     </div>
-                    <Pager meta=list.meta url noun="entries" />
+                    <Pager meta=list.meta url one="entry" many="entries" />
                 }
                     .into_any()
             }

@@ -12,12 +12,15 @@ pub fn Pager(
     meta: PageMeta,
     /// The address the page number is kept in.
     url: UrlQuery,
-    /// What is counted, plural ("users").
-    noun: &'static str,
+    /// What is counted, one of them ("user").
+    one: &'static str,
+    /// What is counted, several ("users").
+    many: &'static str,
 ) -> impl IntoView {
     let page = meta.page;
     let pages = meta.total_pages.max(1);
     let (first, last) = (page <= 1, page >= pages);
+    let noun = if meta.total == 1 { one } else { many };
     view! {
         <nav class="pager" aria-label="Pages">
             <button class="btn" disabled=first on:click=move |_| url.go_to_page(page - 1)>

@@ -111,7 +111,7 @@ fn UsersBody(creating: RwSignal<bool>) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <Pager meta=list.meta url noun="users" />
+                    <Pager meta=list.meta url one="user" many="users" />
                 }
                     .into_any()
             }
