@@ -1,8 +1,16 @@
 //! Administration pages: users, roles and permissions, teams and members, the audit log.
+//! Each page checks its permission itself; the server checks again on every call.
 
 mod audit;
+mod confirm;
+mod frame;
+mod pager;
 mod roles;
+mod team_detail;
 mod teams;
+mod time;
+mod url;
+mod user_form;
 mod users;
 
 pub use audit::AuditLog;
