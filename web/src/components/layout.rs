@@ -9,6 +9,7 @@ use shared_types::Permission;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+use super::icon::{Icon, IconName};
 use super::states::Loading;
 use super::theme::ThemeSelect;
 use crate::api::{encode, served_from_cache};
@@ -22,7 +23,7 @@ pub const ACTIVE: &str = "new,open,in_progress,pending_user";
 struct NavItem {
     href: String,
     label: &'static str,
-    icon: &'static str,
+    icon: IconName,
     /// Shown in the phone's bottom bar too.
     primary: bool,
 }
@@ -30,26 +31,31 @@ struct NavItem {
 fn nav_items(session: Session) -> Vec<NavItem> {
     let can = |p| session.can(p);
     let item = |href: String, label, icon, primary| NavItem { href, label, icon, primary };
-    let mut items = vec![item("/tickets".into(), "All tickets", "☰", true)];
+    let mut items = vec![item("/tickets".into(), "All tickets", IconName::List, true)];
     if can(Permission::TicketCreate) {
-        items.push(item(format!("/tickets?createdBy=me&status={ACTIVE}"), "My open tickets", "★", true));
-        items.push(item("/tickets/new".into(), "New ticket", "+", true));
+        items.push(item(format!("/tickets?createdBy=me&status={ACTIVE}"), "My open tickets", IconName::Star, true));
+        items.push(item("/tickets/new".into(), "New ticket", IconName::Plus, true));
     }
     if can(Permission::TicketUpdate) {
-        items.push(item(format!("/tickets?assigneeId=me&status={ACTIVE}"), "Assigned to me", "✓", false));
+        items.push(item(format!("/tickets?assigneeId=me&status={ACTIVE}"), "Assigned to me", IconName::Check, false));
     }
     if can(Permission::TicketViewTeam) || can(Permission::TicketViewAll) {
-        items.push(item(format!("/tickets?assigneeId=none&status={ACTIVE}"), "Unassigned", "○", false));
+        items.push(item(
+            format!("/tickets?assigneeId=none&status={ACTIVE}"),
+            "Unassigned",
+            IconName::Unassigned,
+            false,
+        ));
     }
     let team = session.me.with(|m| m.as_ref().and_then(|m| m.teams.first().map(|t| t.id)));
     if let Some(team) = team.filter(|_| can(Permission::TicketViewTeam)) {
-        items.push(item(format!("/tickets?teamId={team}&status={ACTIVE}"), "My team", "⚑", false));
+        items.push(item(format!("/tickets?teamId={team}&status={ACTIVE}"), "My team", IconName::Flag, false));
     }
     let admin = [
-        (Permission::AdminUsers, "/admin/users", "Users", "👤"),
-        (Permission::AdminRoles, "/admin/roles", "Roles", "🔑"),
-        (Permission::AdminTeams, "/admin/teams", "Teams", "👥"),
-        (Permission::AuditView, "/admin/audit", "Audit log", "📜"),
+        (Permission::AdminUsers, "/admin/users", "Users", IconName::User),
+        (Permission::AdminRoles, "/admin/roles", "Roles", IconName::Key),
+        (Permission::AdminTeams, "/admin/teams", "Teams", IconName::Users),
+        (Permission::AuditView, "/admin/audit", "Audit log", IconName::Log),
     ];
     let mut first_admin = true;
     for (perm, href, label, icon) in admin {
@@ -168,7 +174,7 @@ fn Sidebar() -> impl IntoView {
                             view! {
                                 <li>
                                     <a href=i.href aria-current=current>
-                                        <span class="nav-icon" aria-hidden="true">{i.icon}</span>
+                                        <Icon name=i.icon />
                                         {i.label}
                                     </a>
                                 </li>
@@ -194,7 +200,7 @@ fn BottomNav() -> impl IntoView {
                     .map(|i| {
                         view! {
                             <a href=i.href>
-                                <span class="nav-icon" aria-hidden="true">{i.icon}</span>
+                                <Icon name=i.icon />
                                 <span>{i.label}</span>
                             </a>
                         }

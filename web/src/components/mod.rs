@@ -3,6 +3,7 @@
 mod badges;
 mod field;
 mod gate;
+mod icon;
 mod layout;
 mod states;
 mod theme;
