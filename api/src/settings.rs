@@ -66,6 +66,10 @@ pub struct Settings {
     pub access_token_ttl_secs: u64,
     /// Refresh-token lifetime in days.
     pub refresh_token_ttl_days: u64,
+    /// Seconds during which a just-rotated refresh token may be presented again without
+    /// counting as reuse: tabs of one browser that start together all refresh with the same
+    /// cookie. 0 makes every second use a reuse.
+    pub refresh_reuse_grace_secs: u64,
     /// First admin's e-mail address, used when the database has no user yet.
     pub admin_email: Option<String>,
     /// First admin's password; generated and printed once when unset.
@@ -121,6 +125,7 @@ impl Default for Settings {
             jwt_secret: None,
             access_token_ttl_secs: 30 * 60,
             refresh_token_ttl_days: 14,
+            refresh_reuse_grace_secs: 30,
             admin_email: None,
             admin_password: None,
             log_format: LogFormat::Pretty,

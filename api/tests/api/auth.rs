@@ -11,6 +11,7 @@ on_both_backends!(
     login_answers_tokens_and_me_lists_permissions,
     wrong_credentials_are_refused_alike,
     refresh_rotates_and_reuse_revokes_the_family,
+    tabs_refreshing_together_keep_the_session,
     browsers_refresh_and_sign_out_with_the_cookie,
     failed_logins_are_rate_limited,
     bad_bodies_are_named_and_change_nothing,
@@ -74,6 +75,34 @@ async fn refresh_rotates_and_reuse_revokes_the_family(app: TestApp) {
         .expect(200);
     let audit = app.get("/api/v1/admin/audit-logs?action=auth:refresh_reuse", &other.access_token).await.expect(200);
     assert_eq!(audit.body["meta"]["total"], 1);
+}
+
+/// Several tabs of one browser start at once and all refresh with the same cookie: within the
+/// grace window that is not theft, and nobody is signed out. After it, it is.
+async fn tabs_refreshing_together_keep_the_session(app: TestApp) {
+    let app = TestApp::spawn(app.backend, |s| s.refresh_reuse_grace_secs = 2).await;
+    let s = app.admin().await;
+    let refresh = |token: String| {
+        let app = &app;
+        async move { app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refreshToken": token}))).await }
+    };
+    let tabs = futures_util::future::join_all((0..4).map(|_| refresh(s.refresh_token.clone()))).await;
+    let mut tokens = Vec::new();
+    for tab in tabs {
+        let tab = tab.expect(200);
+        tokens.push(tab.body["refreshToken"].as_str().unwrap_or_default().to_string());
+    }
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!(tokens.len(), 4, "each tab has its own new token");
+    for token in &tokens[1..] {
+        refresh(token.clone()).await.expect(200);
+    }
+    // Past the window, the first token presented again is reuse, and the family goes.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    refresh(s.refresh_token.clone()).await.expect(401);
+    let gone = refresh(tokens[0].clone()).await.expect(401);
+    assert_eq!(gone.code(), "invalid_refresh_token");
 }
 
 async fn browsers_refresh_and_sign_out_with_the_cookie(app: TestApp) {

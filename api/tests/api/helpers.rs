@@ -142,6 +142,9 @@ impl TestApp {
             admin_password: Some(Secret::new(ADMIN_PASSWORD)),
             database_max_connections: 5,
             web_dir: dir.join("web"),
+            // Tests of reuse detection present a used token at once; the grace window for
+            // tabs refreshing together has its own test.
+            refresh_reuse_grace_secs: 0,
             ..Settings::default()
         }
     }

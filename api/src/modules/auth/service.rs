@@ -230,7 +230,11 @@ pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> Resu
     if row.revoked_at.is_some() && row.used_at.is_none() {
         return Err(invalid_refresh());
     }
-    if row.used_at.is_some() {
+    let grace = Duration::seconds(state.settings.refresh_reuse_grace_secs as i64);
+    let just_rotated = |r: &refresh_token::Model| {
+        r.revoked_at.is_none() && r.used_at.is_some_and(|used| now - used <= grace) && r.expires_at > now
+    };
+    if row.used_at.is_some() && !just_rotated(&row) {
         return reuse().await;
     }
     if row.expires_at <= now {
@@ -243,18 +247,25 @@ pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> Resu
     let new_token = tokens::new_refresh_token();
     let txn = state.writer.begin().await?;
     let new_id = insert_refresh(&txn, state, user.id, row.family_id, &new_token, client).await?;
-    // Only one of two concurrent refreshes with the same token can win.
-    let claimed = refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::UsedAt, Expr::value(Some(now)))
-        .col_expr(refresh_token::Column::ReplacedBy, Expr::value(Some(new_id)))
-        .filter(refresh_token::Column::Id.eq(row.id))
-        .filter(refresh_token::Column::UsedAt.is_null())
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected != 1 {
-        txn.rollback().await?;
-        return reuse().await;
+    if row.used_at.is_none() {
+        // Only one of two concurrent refreshes with the same token can claim it.
+        let claimed = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::UsedAt, Expr::value(Some(now)))
+            .col_expr(refresh_token::Column::ReplacedBy, Expr::value(Some(new_id)))
+            .filter(refresh_token::Column::Id.eq(row.id))
+            .filter(refresh_token::Column::UsedAt.is_null())
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected != 1 {
+            // The other request won the claim a moment ago; within the grace window this one
+            // gets a sibling token of the same family instead of revoking it.
+            let current = refresh_token::Entity::find_by_id(row.id).one(&txn).await?;
+            if !current.as_ref().is_some_and(just_rotated) {
+                txn.rollback().await?;
+                return reuse().await;
+            }
+        }
     }
     txn.commit().await?;
     let roles = users::roles_of(&state.db, &[user.id]).await?.remove(&user.id).unwrap_or_default();
