@@ -127,9 +127,8 @@ where
 
 /// Marks every query whose key starts with `prefix` stale; the visible ones refetch at once.
 pub fn invalidate(prefix: &str) {
-    let hits: Vec<_> = CACHE.with(|c| {
-        c.borrow().iter().filter(|(k, _)| k.starts_with(prefix)).map(|(_, v)| v.clone()).collect()
-    });
+    let hits: Vec<_> =
+        CACHE.with(|c| c.borrow().iter().filter(|(k, _)| k.starts_with(prefix)).map(|(_, v)| v.clone()).collect());
     for slot in hits {
         slot.update(|e| e.stale = true);
     }

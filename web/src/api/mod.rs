@@ -176,7 +176,9 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<Reply<T>, Api
     let text = response.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
         let source = if text.is_empty() { "null" } else { text.as_str() };
-        return serde_json::from_str(source).map(|body| Reply { body, etag }).map_err(|e| ApiError::Decode(e.to_string()));
+        return serde_json::from_str(source)
+            .map(|body| Reply { body, etag })
+            .map_err(|e| ApiError::Decode(e.to_string()));
     }
     match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(ApiError::Server(body)),

@@ -4,8 +4,8 @@ use gloo_net::http::Method;
 use shared_types::ListResponse;
 use shared_types::admin::{CategoryDto, TeamDto, TeamMemberDto};
 use shared_types::tickets::{
-    AssignTicketRequest, CloseTicketRequest, CommentDto, CreateCommentRequest, CreateTicketRequest,
-    HistoryEntryDto, TicketDetailDto, TicketDto, TicketListQuery, UpdateTicketRequest,
+    AssignTicketRequest, CloseTicketRequest, CommentDto, CreateCommentRequest, CreateTicketRequest, HistoryEntryDto,
+    TicketDetailDto, TicketDto, TicketListQuery, UpdateTicketRequest,
 };
 use uuid::Uuid;
 

@@ -2,9 +2,9 @@
 //! phones, an offline banner, and the page in the middle.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 use shared_types::Permission;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -118,7 +118,9 @@ fn Header() -> impl IntoView {
     let navigate = use_navigate();
     let name = move || session.me.with(|m| m.as_ref().map(|m| m.user.name.clone()).unwrap_or_default());
     let detail = move || {
-        session.me.with(|m| m.as_ref().map(|m| format!("{} · {}", m.user.email, m.roles.join(", "))).unwrap_or_default())
+        session
+            .me
+            .with(|m| m.as_ref().map(|m| format!("{} · {}", m.user.email, m.roles.join(", "))).unwrap_or_default())
     };
     let sign_out = move |_| {
         session.sign_out();

@@ -49,7 +49,8 @@ fn apply(choice: ThemeChoice) {
 
 /// Applies the remembered choice; called once at start, before the first paint.
 pub fn apply_saved_theme() -> ThemeChoice {
-    let choice = storage().and_then(|s| s.get_item(KEY).ok().flatten()).map_or(ThemeChoice::System, |v| ThemeChoice::parse(&v));
+    let choice =
+        storage().and_then(|s| s.get_item(KEY).ok().flatten()).map_or(ThemeChoice::System, |v| ThemeChoice::parse(&v));
     apply(choice);
     choice
 }
