@@ -47,7 +47,7 @@ fn Comment(comment: CommentDto) -> impl IntoView {
     let internal = comment.internal;
     view! {
         <li class="comment" class:internal=internal>
-            <article aria-label=if internal { "Internal note" } else { "Reply" }>
+            <article>
                 <header class="comment-head">
                     <strong>{comment.author.name}</strong>
                     {internal.then(|| view! { <span class="badge internal-badge">"Internal note"</span> })}
