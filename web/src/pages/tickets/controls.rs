@@ -143,7 +143,9 @@ pub fn TicketControls(
         change(t, feedback, "Team changed".into(), |t| t.team_id = to, request);
     };
 
-    let members = use_team_members(move || ticket.with(|t| t.team_id));
+    // Only those who may assign may read the team directory.
+    let may_list = untrack(|| session.can(Permission::TicketAssign));
+    let members = use_team_members(move || ticket.with(|t| t.team_id).filter(|_| may_list));
     // Everyone the ticket can go to: the team's members, and whoever holds it now.
     let people = Memo::new(move |_| {
         let mut people: Vec<UserRef> = members

@@ -122,8 +122,11 @@ fn TicketBody(ticket: Memo<TicketDto>, comments: Memo<Vec<CommentDto>>) -> impl 
                         <dd>{field(|t| t.requester.name.clone())}</dd>
                         <dt>"Assignee"</dt>
                         <dd>{move || assignee().unwrap_or_else(|| "Unassigned".into())}</dd>
-                        <dt>"Team"</dt>
-                        <dd>{move || team().unwrap_or_else(|| "—".into())}</dd>
+                        // Employees cannot read team names, so they get no team row.
+                        {teams.is_some().then(|| view! {
+                            <dt>"Team"</dt>
+                            <dd>{move || team().unwrap_or_else(|| "—".into())}</dd>
+                        })}
                         <dt>"Category"</dt>
                         <dd>{move || category().unwrap_or_else(|| "—".into())}</dd>
                         <dt>"Tags"</dt>

@@ -71,7 +71,9 @@ pub fn ListFilters(
 ) -> impl IntoView {
     let session = use_session();
     let categories = use_categories();
-    let see_teams = session.can(Permission::TicketViewTeam) || session.can(Permission::TicketViewAll);
+    // Permissions are settled before any page renders; the controls are chosen once.
+    let see_teams = untrack(|| session.can(Permission::TicketViewTeam) || session.can(Permission::TicketViewAll));
+    let see_assignee = untrack(|| session.can(Permission::TicketUpdate));
     let teams = see_teams.then(|| use_teams(session)).flatten();
 
     let edit = move |change: &dyn Fn(&mut TicketListQuery)| {
@@ -160,7 +162,7 @@ pub fn ListFilters(
                         />
                     }
                 })}
-                {session.can(Permission::TicketUpdate).then(|| view! {
+                {see_assignee.then(|| view! {
                     <FilterSelect
                         id="filter-assignee"
                         label="Assigned to"

@@ -1,6 +1,7 @@
 //! The directory queries the ticket pages share (categories, teams, team members) and the names
 //! they give to ids.
 
+use leptos::prelude::untrack;
 use shared_types::Permission;
 use shared_types::admin::{CategoryDto, TeamDto, TeamMemberDto};
 use uuid::Uuid;
@@ -22,7 +23,7 @@ pub fn can_read_teams(session: Session) -> bool {
 
 /// The team directory, for users allowed to read it.
 pub fn use_teams(session: Session) -> Option<Query<Vec<TeamDto>>> {
-    can_read_teams(session).then(|| use_query(move || ("teams".to_owned(), ()), |()| tickets::teams()))
+    untrack(|| can_read_teams(session)).then(|| use_query(move || ("teams".to_owned(), ()), |()| tickets::teams()))
 }
 
 /// The members of `team()`, the people a ticket of that team can be assigned to. No request

@@ -25,6 +25,22 @@ fn split_tags(raw: &str) -> Option<Vec<String>> {
     (!tags.is_empty()).then_some(tags)
 }
 
+/// Moves focus to the first field with a problem, so keyboard and screen-reader users land on it.
+fn focus_first_error(errors: &BTreeMap<String, String>) {
+    let order = [
+        ("title", "ticket-title"),
+        ("description", "ticket-description"),
+        ("priority", "ticket-priority"),
+        ("categoryId", "ticket-category"),
+        ("tags", "ticket-tags"),
+    ];
+    let first = order.iter().find(|(field, _)| errors.contains_key(*field)).map(|(_, id)| *id);
+    let element = first.and_then(|id| web_sys::window()?.document()?.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        let _ = element.focus();
+    }
+}
+
 /// The new-ticket page; people without `ticket:create` get an explanation instead of a form.
 #[component]
 pub fn NewTicket() -> impl IntoView {
@@ -68,6 +84,7 @@ fn NewTicketForm() -> impl IntoView {
         failure.set(None);
         if !found.is_empty() {
             failure.set(Some("Please correct the fields marked below.".into()));
+            focus_first_error(&found);
             return;
         }
         busy.set(true);
@@ -87,6 +104,7 @@ fn NewTicketForm() -> impl IntoView {
                 Err(e) => {
                     errors.set(e.fields());
                     failure.set(Some(e.message()));
+                    focus_first_error(&e.fields());
                     busy.set(false);
                 }
             }

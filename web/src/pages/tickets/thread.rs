@@ -63,8 +63,8 @@ fn Comment(comment: CommentDto) -> impl IntoView {
 #[component]
 fn Composer(ticket: Memo<TicketDto>) -> impl IntoView {
     let session = use_session();
-    let can_public = session.can(Permission::TicketComment);
-    let can_internal = session.can(Permission::TicketCommentInternal);
+    let (can_public, can_internal) =
+        untrack(|| (session.can(Permission::TicketComment), session.can(Permission::TicketCommentInternal)));
     let body = RwSignal::new(String::new());
     // Someone who may only write notes always writes notes.
     let internal = RwSignal::new(!can_public);
