@@ -126,9 +126,9 @@ fn TicketRow(ticket: TicketDto) -> impl IntoView {
             <td class="cell-priority" data-label="Priority">
                 <PriorityBadge priority=ticket.priority />
             </td>
-            <td data-label="Requester">{ticket.requester.name}</td>
-            <td data-label="Assignee">{assignee}</td>
-            <td data-label="Updated">
+            <td class="cell-person" data-label="Requester">{ticket.requester.name}</td>
+            <td class="cell-person" data-label="Assignee">{assignee}</td>
+            <td class="cell-updated" data-label="Updated">
                 <Time at=ticket.updated_at />
             </td>
         </tr>
