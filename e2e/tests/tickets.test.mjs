@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, chromiumOptions, startServer } from './server.mjs';
 
 const artifacts = resolve(import.meta.dirname, '..', 'artifacts');
@@ -68,6 +69,13 @@ async function signIn(user) {
 
 const main = (page) => page.locator('main');
 
+/** Fails with the rule ids and elements when axe finds accessibility problems on the page. */
+async function assertAccessible(page, what) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const found = violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(found, [], `accessibility problems on ${what}`);
+}
+
 test('an employee raises a ticket, finds it under "My open tickets", and sees no one else\'s', async () => {
   const employee = await createUser('employee', 'Erin Employee');
   const other = await createUser('employee', 'Oscar Other');
@@ -85,6 +93,7 @@ test('an employee raises a ticket, finds it under "My open tickets", and sees no
   // The shared validation speaks first, beside the field it is about.
   await page.getByRole('button', { name: 'Create ticket' }).click();
   await page.getByText('must be at least 3 characters').waitFor();
+  await assertAccessible(page, 'the new-ticket form with errors');
 
   await page.getByLabel('Title').fill('VPN drops every hour');
   await page.getByLabel('Description').fill('Since Monday the VPN disconnects.\nReconnecting works for an hour.');
@@ -143,6 +152,7 @@ test('an agent filters, adds a note and a reply, changes the status; the employe
   await page.waitForURL(/q=flickers/);
   assert.match(page.url(), /priority=high/, 'the search keeps the other filters');
   await page.screenshot({ path: join(artifacts, 'ticket-list-agent.png'), fullPage: true });
+  await assertAccessible(page, 'the filtered list');
   await page.getByRole('link', { name: 'Laptop screen flickers' }).click();
   await page.getByRole('heading', { level: 1, name: 'Laptop screen flickers' }).waitFor();
 
@@ -164,6 +174,7 @@ test('an agent filters, adds a note and a reply, changes the status; the employe
   await page.getByRole('heading', { name: 'History' }).waitFor();
   await page.getByText('changed status from New to In progress').waitFor();
   await page.screenshot({ path: join(artifacts, 'ticket-detail-agent.png'), fullPage: true });
+  await assertAccessible(page, 'the ticket with a note and a reply');
   await page.context().close();
 
   const mine = await signIn(employee);

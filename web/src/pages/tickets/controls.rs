@@ -186,9 +186,24 @@ pub fn TicketControls(
     };
     let is_mine = move || ticket.with(|t| t.assignee.as_ref().map(|a| a.id)) == me();
 
+    // The requester may reopen a resolved ticket without `ticket:update`.
+    let may_reopen = move || {
+        !session.can(Permission::TicketUpdate)
+            && ticket.with(|t| t.status == TicketStatus::Resolved && Some(t.requester.id) == me())
+    };
+    let reopen = move |_| {
+        let t = ticket.get_untracked();
+        let request =
+            update(&t, UpdateTicketRequest { status: Some(TicketStatus::Open), ..UpdateTicketRequest::default() });
+        change(t, feedback, "Ticket reopened".into(), |t| t.status = TicketStatus::Open, request);
+    };
+
     let can_update = move || session.can(Permission::TicketUpdate);
     let show_status = move || !moves.with(Vec::is_empty);
-    let anything = move || show_status() || can_update() || session.can(Permission::TicketAssign);
+    // The card stays while it has news, even when the change left nothing to control.
+    let news = move || feedback.notice.with(Option::is_some) || feedback.failure.with(Option::is_some);
+    let anything =
+        move || show_status() || can_update() || session.can(Permission::TicketAssign) || may_reopen() || news();
 
     view! {
         <Show when=anything>
@@ -198,6 +213,10 @@ pub fn TicketControls(
                 <p class="form-error" role="alert">{move || feedback.failure.get()}</p>
                 <Show when=closed>
                     <p class="muted">"This ticket is closed; it can no longer change."</p>
+                </Show>
+                <Show when=may_reopen>
+                    <p class="muted">"Not fixed after all? Reopen the ticket and say why in a reply."</p>
+                    <button class="btn" type="button" on:click=reopen disabled=locked>"Reopen"</button>
                 </Show>
                 <Show when=show_status>
                     <div class="field">
