@@ -8,9 +8,9 @@ mod layout;
 mod states;
 mod theme;
 
-pub use badges::{PriorityBadge, StatusBadge};
+pub use badges::{PriorityBadge, StatusBadge, priority_label, status_label};
 pub use field::{Field, field_error};
 pub use gate::Can;
-pub use layout::Shell;
+pub use layout::{ACTIVE, Shell};
 pub use states::{Empty, ErrorNotice, Loading, QueryView};
 pub use theme::{ThemeChoice, ThemeSelect, apply_saved_theme};

@@ -1,8 +1,15 @@
 //! Ticket pages: the list with its filters, the detail page and the new-ticket form.
 
+mod controls;
 mod detail;
+mod filters;
+mod history;
 mod list;
+mod list_filters;
+mod lookups;
 mod new;
+mod thread;
+mod when;
 
 pub use detail::TicketDetail;
 pub use list::TicketList;
