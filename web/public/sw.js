@@ -119,6 +119,12 @@ function linkedAssets(html) {
   return found;
 }
 
+// Paths of the /snippets/ modules a JS file imports (`from './snippets/x/inline0.js'`).
+function importedSnippets(js, jsPath) {
+  const base = new URL(jsPath, self.location.origin);
+  return [...js.matchAll(/from\s*["']([^"']*\/snippets\/[^"']+)["']/g)].map((m) => new URL(m[1], base).pathname);
+}
+
 // Keeps `response` as the offline index.html (answering `/` and `/index.html`) together with
 // every file it links to, then drops hashed files of older builds. Returns false, keeping
 // nothing, when the page is not the built app (an error page, or the server's "not built" page
@@ -131,11 +137,18 @@ async function storeShell(response) {
   if (![...linked].some((path) => path.endsWith('_bg.wasm'))) return false;
 
   const cache = await caches.open(SHELL_CACHE);
-  const wanted = [...FIXED_ASSETS, ...linked];
-  const missing = [];
-  for (const path of wanted) if (!(await cache.match(path))) missing.push(path);
-  // All or nothing: an index.html must never be kept without the WASM it loads.
-  await cache.addAll(missing);
+  await keepAppFiles(cache, new Set([...FIXED_ASSETS, ...linked]));
+  // wasm-bindgen puts JS that crates inline (`#[wasm_bindgen(inline_js)]`) into
+  // /snippets/<crate>-<hash>/*.js, imported by the loader rather than linked by index.html.
+  const snippets = new Set();
+  for (const path of linked) {
+    if (!path.endsWith('.js')) continue;
+    const loader = await cache.match(path);
+    for (const snippet of importedSnippets(await loader.text(), path)) snippets.add(snippet);
+  }
+  await keepAppFiles(cache, snippets);
+
+  // The index last, so it is never kept without everything it loads.
   const index = () => new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
   await cache.put('/index.html', index());
   await cache.put('/', index());
@@ -145,6 +158,26 @@ async function storeShell(response) {
     if (HASHED_ASSET.test(path) && !linked.has(path)) await cache.delete(request);
   }
   return true;
+}
+
+// Fetches and keeps those of `paths` not kept yet; fails unless every one arrives. A path that
+// is not a file gets the server's index.html fallback: that is a missing file, not one to keep.
+async function keepAppFiles(cache, paths) {
+  const missing = [];
+  for (const path of paths) if (!(await cache.match(path))) missing.push(path);
+  const fetched = await Promise.all(
+    missing.map(async (path) => {
+      const response = await fetch(path);
+      if (!isAppFile(response)) throw new Error(`${path} is not a file of the app (${response.status})`);
+      return [path, response];
+    }),
+  );
+  for (const [path, response] of fetched) await cache.put(path, response);
+}
+
+function isAppFile(response) {
+  const type = response.headers.get('Content-Type') || '';
+  return response.ok && response.type === 'basic' && !type.startsWith('text/html');
 }
 
 // Page loads: the network's page when there is one (and it becomes the offline copy, so the
@@ -170,7 +203,7 @@ async function cacheFirst(request) {
   const kept = await cache.match(request);
   if (kept) return kept;
   const response = await fetch(request);
-  if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
+  if (isAppFile(response)) await cache.put(request, response.clone());
   return response;
 }
 
