@@ -12,4 +12,5 @@ mod cluster;
 mod matrix;
 mod openapi;
 mod ops;
+mod spa;
 mod tickets;

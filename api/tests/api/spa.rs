@@ -1,0 +1,61 @@
+//! The built web app as the server hands it to browsers: caching and content
+//! types for Trunk's output, and the `index.html` fallback for client routes.
+
+use reqwest::Method;
+
+use crate::helpers::{Backend, TestApp};
+
+const WASM: &str = "helpdesk-web-a1b2c3d4e5f60718_bg.wasm";
+const JS: &str = "helpdesk-web-a1b2c3d4e5f60718.js";
+
+/// A server whose web directory holds a fake Trunk build.
+async fn app_with_build() -> (TestApp, tempfile::TempDir) {
+    let web = tempfile::tempdir().expect("web dir");
+    let files: [(&str, &[u8]); 5] = [
+        ("index.html", b"<!doctype html><title>Helpdesk</title>"),
+        ("sw.js", b"self.addEventListener('fetch', () => {});"),
+        ("manifest.webmanifest", b"{\"name\":\"Helpdesk\"}"),
+        (WASM, b"\0asm\x01\0\0\0"),
+        (JS, b"export default function init() {}"),
+    ];
+    for (name, body) in files {
+        std::fs::write(web.path().join(name), body).expect("write build file");
+    }
+    let dir = web.path().to_path_buf();
+    let app = TestApp::spawn(Backend::Sqlite, |s| s.web_dir = dir).await;
+    (app, web)
+}
+
+async fn header(app: &TestApp, path: &str, name: &str) -> String {
+    let a = app.call(Method::GET, path, None, None).await;
+    assert_eq!(a.status, 200, "GET {path}");
+    a.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn hashed_build_files_are_cached_for_a_year() {
+    let (app, _web) = app_with_build().await;
+    for path in [format!("/{WASM}"), format!("/{JS}")] {
+        assert_eq!(header(&app, &path, "cache-control").await, "public, max-age=31536000, immutable", "{path}");
+    }
+    assert_eq!(header(&app, &format!("/{WASM}"), "content-type").await, "application/wasm");
+}
+
+#[tokio::test]
+async fn shell_worker_and_manifest_are_revalidated() {
+    let (app, _web) = app_with_build().await;
+    // `/tickets/<id>` is a client route: it gets index.html.
+    for path in ["/", "/index.html", "/sw.js", "/manifest.webmanifest", "/tickets/123"] {
+        assert_eq!(header(&app, path, "cache-control").await, "no-cache", "{path}");
+    }
+    assert_eq!(header(&app, "/manifest.webmanifest", "content-type").await, "application/manifest+json");
+    assert!(header(&app, "/tickets/123", "content-type").await.starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn unknown_api_paths_still_answer_json_404() {
+    let (app, _web) = app_with_build().await;
+    let a = app.call(Method::GET, "/api/v1/nothing-here", None, None).await;
+    assert_eq!(a.status, 404);
+    assert_eq!(a.body["code"], "route_not_found");
+}
