@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# THE run command: starts the server on the embedded defaults (SQLite under ./data, everything
-# in-process), so no other service is needed. Arguments go to `helpdesk serve`.
+# THE run command: builds the web app (Trunk, release) and starts the release server on the
+# embedded defaults (SQLite under ./data, everything in-process), so no other service is needed.
+# The server serves the built app from dist/ unless HELPDESK_WEB_DIR says otherwise.
+# Arguments go to `helpdesk serve`.
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# The wasm target and the pinned Trunk, wasm-bindgen and wasm-opt; each is skipped when present.
+"$ROOT/scripts/setup.sh" --wasm --trunk
+
+# Trunk and cargo rebuild only what changed, so this is quick after the first time.
+trunk build --release
+
+export HELPDESK_WEB_DIR="${HELPDESK_WEB_DIR:-$ROOT/dist}"
 exec cargo run --release -p helpdesk-api --bin helpdesk -- serve "$@"
