@@ -69,11 +69,6 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     pub fn refetch(&self) {
         entry(&self.key.get_untracked()).update(|e| e.stale = true);
     }
-
-    /// True until the first answer (data or error) for the current key.
-    pub fn loading(&self) -> bool {
-        self.data.with(Option::is_none) && self.error.with(Option::is_none)
-    }
 }
 
 /// Reads `key()` reactively and keeps its cache entry filled by `fetch(args)`.

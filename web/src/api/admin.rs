@@ -23,14 +23,14 @@ pub async fn create_user(req: &CreateUserRequest) -> Result<CreatedUserDto, ApiE
 /// `PATCH /api/v1/admin/users/{id}/role`.
 pub async fn change_role(id: Uuid, role: &str) -> Result<UserDto, ApiError> {
     let body = ChangeRoleRequest { role: role.to_owned() };
-    call(Method::PATCH, &format!("/api/v1/admin/users/{id}/role"), Some(&body), Call::default()).await.map(|r| r.body)
+    call(Method::PATCH, &format!("/api/v1/admin/users/{id}/role"), Some(&body), Call::default()).await
 }
 
 /// `POST /api/v1/admin/users/{id}/activate` or `/deactivate`.
 pub async fn set_active(id: Uuid, active: bool) -> Result<UserDto, ApiError> {
     let action = if active { "activate" } else { "deactivate" };
     let path = format!("/api/v1/admin/users/{id}/{action}");
-    call(Method::POST, &path, None::<&()>, Call::default()).await.map(|r| r.body)
+    call(Method::POST, &path, None::<&()>, Call::default()).await
 }
 
 /// `GET /api/v1/admin/roles`.
@@ -46,7 +46,7 @@ pub async fn permissions() -> Result<Vec<PermissionDto>, ApiError> {
 /// `PUT /api/v1/admin/roles/{name}/permissions`.
 pub async fn set_role_permissions(name: &str, req: &SetRolePermissionsRequest) -> Result<RoleDto, ApiError> {
     let path = format!("/api/v1/admin/roles/{name}/permissions");
-    call(Method::PUT, &path, Some(req), Call::default()).await.map(|r| r.body)
+    call(Method::PUT, &path, Some(req), Call::default()).await
 }
 
 /// `GET /api/v1/admin/teams`.
@@ -61,12 +61,12 @@ pub async fn create_team(req: &TeamRequest) -> Result<TeamDto, ApiError> {
 
 /// `PATCH /api/v1/admin/teams/{id}`.
 pub async fn update_team(id: Uuid, req: &TeamRequest) -> Result<TeamDto, ApiError> {
-    call(Method::PATCH, &format!("/api/v1/admin/teams/{id}"), Some(req), Call::default()).await.map(|r| r.body)
+    call(Method::PATCH, &format!("/api/v1/admin/teams/{id}"), Some(req), Call::default()).await
 }
 
 /// `DELETE /api/v1/admin/teams/{id}`.
 pub async fn delete_team(id: Uuid) -> Result<NoContent, ApiError> {
-    call(Method::DELETE, &format!("/api/v1/admin/teams/{id}"), None::<&()>, Call::default()).await.map(|r| r.body)
+    call(Method::DELETE, &format!("/api/v1/admin/teams/{id}"), None::<&()>, Call::default()).await
 }
 
 /// `GET /api/v1/admin/teams/{id}/members`.
@@ -82,7 +82,7 @@ pub async fn add_team_member(id: Uuid, req: &AddTeamMemberRequest) -> Result<Tea
 /// `DELETE /api/v1/admin/teams/{id}/members/{userId}`.
 pub async fn remove_team_member(id: Uuid, user_id: Uuid) -> Result<NoContent, ApiError> {
     let path = format!("/api/v1/admin/teams/{id}/members/{user_id}");
-    call(Method::DELETE, &path, None::<&()>, Call::default()).await.map(|r| r.body)
+    call(Method::DELETE, &path, None::<&()>, Call::default()).await
 }
 
 /// `GET /api/v1/admin/audit-logs`.

@@ -93,14 +93,6 @@ pub fn served_from_cache() -> ArcRwSignal<bool> {
     FROM_CACHE.with(Clone::clone)
 }
 
-/// A successful answer with its body and version tag.
-pub struct Reply<T> {
-    /// The decoded body.
-    pub body: T,
-    /// The `ETag` header, if any.
-    pub etag: Option<String>,
-}
-
 /// Options beyond method, path and body.
 #[derive(Default, Clone)]
 pub struct Call {
@@ -116,7 +108,7 @@ pub async fn call<T: DeserializeOwned>(
     path: &str,
     body: Option<&impl Serialize>,
     opts: Call,
-) -> Result<Reply<T>, ApiError> {
+) -> Result<T, ApiError> {
     let json = match body {
         Some(b) => Some(serde_json::to_string(b).map_err(|e| ApiError::Decode(e.to_string()))?),
         None => None,
@@ -134,12 +126,12 @@ pub async fn call<T: DeserializeOwned>(
 
 /// GET and decode.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    call::<T>(Method::GET, path, None::<&()>, Call::default()).await.map(|r| r.body)
+    call::<T>(Method::GET, path, None::<&()>, Call::default()).await
 }
 
 /// POST a JSON body and decode the answer.
 pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
-    call::<T>(Method::POST, path, Some(body), Call::default()).await.map(|r| r.body)
+    call::<T>(Method::POST, path, Some(body), Call::default()).await
 }
 
 /// An answer with no body (204) decodes into this.
@@ -170,15 +162,12 @@ async fn send(method: &Method, path: &str, json: Option<&str>, opts: &Call) -> R
     Ok(response)
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<Reply<T>, ApiError> {
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
-    let etag = response.headers().get("etag");
     let text = response.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
         let source = if text.is_empty() { "null" } else { text.as_str() };
-        return serde_json::from_str(source)
-            .map(|body| Reply { body, etag })
-            .map_err(|e| ApiError::Decode(e.to_string()));
+        return serde_json::from_str(source).map_err(|e| ApiError::Decode(e.to_string()));
     }
     match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(ApiError::Server(body)),

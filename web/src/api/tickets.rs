@@ -9,7 +9,7 @@ use shared_types::tickets::{
 };
 use uuid::Uuid;
 
-use super::{ApiError, Call, Reply, call, get, post, query_string};
+use super::{ApiError, Call, call, get, post, query_string};
 
 /// `GET /api/v1/tickets` with filters, sort and paging.
 pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, ApiError> {
@@ -17,7 +17,7 @@ pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, Ap
 }
 
 /// `GET /api/v1/tickets/{id}` with its comments and version tag.
-pub async fn get_one(id: Uuid) -> Result<Reply<TicketDetailDto>, ApiError> {
+pub async fn get_one(id: Uuid) -> Result<TicketDetailDto, ApiError> {
     call(Method::GET, &format!("/api/v1/tickets/{id}"), None::<&()>, Call::default()).await
 }
 
@@ -34,7 +34,7 @@ pub async fn create(req: &CreateTicketRequest) -> Result<TicketDto, ApiError> {
 /// `PATCH /api/v1/tickets/{id}`, refused with 412 if `version` is no longer current.
 pub async fn update(id: Uuid, version: i32, req: &UpdateTicketRequest) -> Result<TicketDto, ApiError> {
     let opts = Call { if_match: Some(format!("\"{version}\"")), ..Call::default() };
-    call(Method::PATCH, &format!("/api/v1/tickets/{id}"), Some(req), opts).await.map(|r| r.body)
+    call(Method::PATCH, &format!("/api/v1/tickets/{id}"), Some(req), opts).await
 }
 
 /// `POST /api/v1/tickets/{id}/comments`.

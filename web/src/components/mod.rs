@@ -13,4 +13,4 @@ pub use field::{Field, field_error};
 pub use gate::Can;
 pub use layout::{ACTIVE, Shell};
 pub use states::{Empty, ErrorNotice, Loading, QueryView};
-pub use theme::{ThemeChoice, ThemeSelect, apply_saved_theme};
+pub use theme::apply_saved_theme;

@@ -44,10 +44,7 @@ fn TicketNotFound() -> impl IntoView {
 
 #[component]
 fn TicketView(id: Uuid) -> impl IntoView {
-    let detail = use_query(
-        move || (format!("ticket:{id}"), id),
-        |id: Uuid| async move { tickets::get_one(id).await.map(|reply| reply.body) },
-    );
+    let detail = use_query(move || (format!("ticket:{id}"), id), |id: Uuid| async move { tickets::get_one(id).await });
     let loaded = move || detail.data.with(Option::is_some);
     let fallback = move || match detail.error.get() {
         Some(e) if e.status() == Some(404) => view! { <TicketNotFound /> }.into_any(),
