@@ -79,8 +79,10 @@ fn safe_next(next: Option<String>) -> String {
 #[tracing::instrument(skip_all)]
 pub async fn sso_start(req: HttpRequest, state: web::Data<AppState>, query: web::Query<StartQuery>) -> HttpResponse {
     let Some(sso) = state.sso.as_ref() else { return failed("sso_not_configured") };
-    let info = req.connection_info();
-    let reached_at = format!("{}://{}", info.scheme(), info.host());
+    let reached_at = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
     let next = safe_next(query.into_inner().next);
     let (url, flow) = match sso.start(sso.redirect_url(&reached_at), next).await {
         Ok(started) => started,
