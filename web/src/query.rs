@@ -11,8 +11,11 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
+use futures::FutureExt;
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -46,10 +49,42 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// The latest data for a query's current key. Reading it tracks the key and the cache entry,
+/// like a signal; it is not one, so that each data type costs a downcast in the WASM rather
+/// than a whole signal implementation.
+pub struct QueryData<T> {
+    key: Memo<String>,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for QueryData<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for QueryData<T> {}
+
+impl<T: Clone + 'static> QueryData<T> {
+    /// A copy of the data, if any arrived (reactive).
+    pub fn get(&self) -> Option<T> {
+        self.with(|d| d.cloned())
+    }
+
+    /// A copy of the data, without tracking.
+    pub fn get_untracked(&self) -> Option<T> {
+        untrack(|| self.get())
+    }
+
+    /// Reads the data in place (reactive).
+    pub fn with<R>(&self, read: impl FnOnce(Option<&T>) -> R) -> R {
+        entry(&self.key.get()).with(|e| read(e.data.as_ref().and_then(|d| d.downcast_ref::<T>())))
+    }
+}
+
 /// A query's reactive view: its data, error and whether a request is in flight.
 pub struct Query<T: Send + Sync + 'static> {
     /// The latest data for the current key, if any arrived.
-    pub data: Signal<Option<T>>,
+    pub data: QueryData<T>,
     /// The last error for the current key, cleared by the next success.
     pub error: Signal<Option<ApiError>>,
     /// True while a request for the current key is in flight.
@@ -71,6 +106,9 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
     }
 }
 
+/// A request for one key's data, type-erased.
+type Fetch = Box<dyn FnOnce() -> LocalBoxFuture<'static, Result<Data, ApiError>>>;
+
 /// Reads `key()` reactively and keeps its cache entry filled by `fetch(args)`.
 ///
 /// `key` returns the cache key and the arguments `fetch` needs; the key must name everything
@@ -78,14 +116,31 @@ impl<T: Clone + Send + Sync + 'static> Query<T> {
 pub fn use_query<T, A, F, Fut>(key: impl Fn() -> (String, A) + Send + Sync + 'static, fetch: F) -> Query<T>
 where
     T: Clone + Send + Sync + 'static,
-    A: Clone + Send + Sync + PartialEq + 'static,
+    A: 'static,
     F: Fn(A) -> Fut + Clone + 'static,
     Fut: Future<Output = Result<T, ApiError>> + 'static,
 {
-    let spec = Memo::new(move |_| key());
-    let key = Memo::new(move |_| spec.with(|(k, _)| k.clone()));
+    let key = Arc::new(key);
+    let key_of = key.clone();
+    let request = move || -> Fetch {
+        let (_, args) = key();
+        let fetch = fetch.clone();
+        Box::new(move || async move { fetch(args).await.map(|v| Arc::new(v) as Data) }.boxed_local())
+    };
+    let (key, error, fetching) = keep_filled(Arc::new(move || key_of().0), Box::new(request));
+    Query { data: QueryData { key, ty: PhantomData }, error, fetching, key }
+}
+
+/// The untyped part of [`use_query`]: watches the key and fetches when its entry is empty,
+/// stale, or older than [`STALE_MS`] when first shown.
+#[allow(clippy::type_complexity)]
+fn keep_filled(
+    key: Arc<dyn Fn() -> String + Send + Sync>,
+    request: Box<dyn Fn() -> Fetch>,
+) -> (Memo<String>, Signal<Option<ApiError>>, Signal<bool>) {
+    let key = Memo::new(move |_| key());
     Effect::new(move |prev: Option<String>| {
-        let (k, args) = spec.get();
+        let k = key.get();
         let slot = entry(&k);
         let state = slot.get();
         let mounted = prev.as_deref() != Some(k.as_str());
@@ -93,13 +148,13 @@ where
         let old = mounted && now() - state.fetched_at > STALE_MS;
         if !state.fetching && (empty || state.stale || old) {
             slot.update(|e| e.fetching = true);
-            let fetch = fetch.clone();
+            let run = untrack(&request);
             spawn_local(async move {
-                let result = fetch(args).await;
+                let result = run().await;
                 slot.update(|e| {
                     match result {
                         Ok(v) => {
-                            e.data = Some(Arc::new(v));
+                            e.data = Some(v);
                             e.error = None;
                         }
                         Err(err) => e.error = Some(err),
@@ -112,12 +167,9 @@ where
         }
         k
     });
-    let data = Signal::derive(move || {
-        entry(&key.get()).with(|e| e.data.as_ref().and_then(|d| d.downcast_ref::<T>()).cloned())
-    });
     let error = Signal::derive(move || entry(&key.get()).with(|e| e.error.clone()));
     let fetching = Signal::derive(move || entry(&key.get()).with(|e| e.fetching));
-    Query { data, error, fetching, key }
+    (key, error, fetching)
 }
 
 /// Marks every query whose key starts with `prefix` stale; the visible ones refetch at once.

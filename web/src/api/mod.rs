@@ -102,7 +102,8 @@ pub struct Call {
     pub no_refresh: bool,
 }
 
-/// Sends a request and decodes a JSON answer.
+/// Sends a request and decodes a JSON answer. Only the decoding is generic: the request,
+/// the renewal and the error handling are compiled once, which keeps the WASM small.
 pub async fn call<T: DeserializeOwned>(
     method: Method,
     path: &str,
@@ -113,6 +114,13 @@ pub async fn call<T: DeserializeOwned>(
         Some(b) => Some(serde_json::to_string(b).map_err(|e| ApiError::Decode(e.to_string()))?),
         None => None,
     };
+    let text = exchange(method, path, json, opts).await?;
+    let source = if text.is_empty() { "null" } else { text.as_str() };
+    serde_json::from_str(source).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// Sends, renews the token once on 401, and answers the body of a 2xx response.
+async fn exchange(method: Method, path: &str, json: Option<String>, opts: Call) -> Result<String, ApiError> {
     let mut response = send(&method, path, json.as_deref(), &opts).await?;
     if response.status() == 401 && !opts.no_refresh && token().is_some() {
         if renew().await {
@@ -121,7 +129,7 @@ pub async fn call<T: DeserializeOwned>(
             expire();
         }
     }
-    decode(response).await
+    success_text(response).await
 }
 
 /// GET and decode.
@@ -162,12 +170,11 @@ async fn send(method: &Method, path: &str, json: Option<&str>, opts: &Call) -> R
     Ok(response)
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+async fn success_text(response: Response) -> Result<String, ApiError> {
     let status = response.status();
     let text = response.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
-        let source = if text.is_empty() { "null" } else { text.as_str() };
-        return serde_json::from_str(source).map_err(|e| ApiError::Decode(e.to_string()));
+        return Ok(text);
     }
     match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(ApiError::Server(body)),

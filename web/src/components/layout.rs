@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::{A, Outlet};
+use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared_types::Permission;
 use wasm_bindgen::JsCast;
@@ -134,7 +134,7 @@ fn Header() -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <A href="/tickets" attr:class="brand">"Helpdesk"</A>
+            <a href="/tickets" class="brand">"Helpdesk"</a>
             <details class="user-menu">
                 <summary aria-label="User menu">
                     <span class="avatar" aria-hidden="true">{move || name().chars().next().unwrap_or('?').to_string()}</span>

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Shown for any path no route matches.
 #[component]
@@ -8,7 +7,7 @@ pub fn NotFound() -> impl IntoView {
         <main class="page narrow" id="main">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. It may have been mistyped, or the page has moved."</p>
-            <A href="/tickets">"Go to your tickets"</A>
+            <a href="/tickets">"Go to your tickets"</a>
         </main>
     }
 }

@@ -8,10 +8,10 @@ use shared_types::admin::{AuditLogDto, AuditLogQuery};
 use uuid::Uuid;
 
 use super::frame::AdminPage;
-use super::pager::Pager;
-use super::time::Time;
 use super::url::{UrlQuery, use_url_query};
 use crate::api::{admin, query_string};
+use crate::components::Pager;
+use crate::components::Time;
 use crate::components::{Empty, QueryView};
 use crate::query::use_query;
 
@@ -55,7 +55,11 @@ pub fn AuditLog() -> impl IntoView {
 
 /// Midnight UTC starting `date` (`YYYY-MM-DD`), `days` later.
 fn day_start(date: &str, days: u64) -> Option<DateTime<Utc>> {
-    let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?.checked_add_days(Days::new(days))?;
+    // `<input type="date">` always gives `YYYY-MM-DD`; read it by hand rather than with
+    // chrono's format parser, which would add its whole strftime machinery to the WASM.
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let day = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?.checked_add_days(Days::new(days))?;
     Some(day.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
@@ -111,7 +115,7 @@ fn AuditBody() -> impl IntoView {
                             <tbody>{list.data.into_iter().map(|e| view! { <AuditRow entry=e /> }).collect_view()}</tbody>
                         </table>
                     </div>
-                    <Pager meta=list.meta url one="entry" many="entries" />
+                    <Pager meta=list.meta href=Callback::new(move |page| url.page_href(page)) one="entry" many="entries" />
                 }
                     .into_any()
             }

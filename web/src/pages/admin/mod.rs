@@ -4,11 +4,9 @@
 mod audit;
 mod confirm;
 mod frame;
-mod pager;
 mod roles;
 mod team_detail;
 mod teams;
-mod time;
 mod url;
 mod user_form;
 mod users;

@@ -11,9 +11,9 @@ use uuid::Uuid;
 use super::confirm::ConfirmButton;
 use super::frame::{Feedback, FeedbackLine};
 use super::teams::{TeamFields, team_request, use_teams};
-use super::time::Time;
 use super::url::UrlQuery;
 use crate::api::{admin, query_string};
+use crate::components::Time;
 use crate::components::{Empty, Field, QueryView, field_error};
 use crate::query::{Query, invalidate, use_query};
 
@@ -38,7 +38,7 @@ pub fn TeamDetail(id: Uuid, url: UrlQuery) -> impl IntoView {
     });
     let feedback = Feedback::new();
     move || match facts.get() {
-        None if teams.data.with(Option::is_some) => {
+        None if teams.data.with(|t| t.is_some()) => {
             view! { <Empty message="This team does not exist any more." /> }.into_any()
         }
         None => ().into_any(),

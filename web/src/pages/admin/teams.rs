@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use super::frame::AdminPage;
 use super::team_detail::TeamDetail;
-use super::time::Time;
 use super::url::{UrlQuery, use_url_query};
 use crate::api::admin;
+use crate::components::Time;
 use crate::components::{Empty, Field, QueryView, field_error};
 use crate::query::{Query, invalidate, use_query};
 

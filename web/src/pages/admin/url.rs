@@ -56,8 +56,13 @@ impl UrlQuery {
         self.navigate.with_value(|go| go(&to));
     }
 
-    /// Goes to another page of the same list.
-    pub fn go_to_page(&self, page: u64) {
-        self.set(&[("page", (page > 1).then(|| page.to_string()))]);
+    /// The address of another page of the same list.
+    pub fn page_href(&self, page: u64) -> String {
+        let mut map = self.map.get_untracked();
+        map.remove("page");
+        if page > 1 {
+            map.replace("page".to_string(), page.to_string());
+        }
+        format!("{}{}", self.path.get_untracked(), map.to_query_string())
     }
 }

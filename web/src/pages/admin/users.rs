@@ -8,11 +8,11 @@ use shared_types::{ListResponse, Permission, RoleName};
 
 use super::confirm::ConfirmButton;
 use super::frame::{AdminPage, Feedback, FeedbackLine};
-use super::pager::Pager;
-use super::time::Time;
 use super::url::{UrlQuery, use_url_query};
 use super::user_form::CreateUserForm;
 use crate::api::{admin, query_string};
+use crate::components::Pager;
+use crate::components::Time;
 use crate::components::{Empty, QueryView};
 use crate::query::{Query, invalidate, use_query};
 use crate::session::use_session;
@@ -111,7 +111,7 @@ fn UsersBody(creating: RwSignal<bool>) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <Pager meta=list.meta url one="user" many="users" />
+                    <Pager meta=list.meta href=Callback::new(move |page| url.page_href(page)) one="user" many="users" />
                 }
                     .into_any()
             }

@@ -6,6 +6,8 @@
 
 use std::future::Future;
 
+use futures::FutureExt;
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared_types::Permission;
@@ -32,15 +34,24 @@ struct Feedback {
 
 /// Patches the cached ticket with `optimistic`, sends `request`, then keeps the server's answer
 /// or restores the ticket as it was.
-fn change<Fut>(
+fn change(
     ticket: TicketDto,
     feedback: Feedback,
     done: String,
     optimistic: impl FnOnce(&mut TicketDto),
-    request: Fut,
-) where
-    Fut: Future<Output = Result<TicketDto, ApiError>> + 'static,
-{
+    request: impl Future<Output = Result<TicketDto, ApiError>> + 'static,
+) {
+    // One compiled body for every kind of change: only the boxing below is per call site.
+    change_erased(ticket, feedback, done, Box::new(optimistic), request.boxed_local());
+}
+
+fn change_erased(
+    ticket: TicketDto,
+    feedback: Feedback,
+    done: String,
+    optimistic: Box<dyn FnOnce(&mut TicketDto) + '_>,
+    request: LocalBoxFuture<'static, Result<TicketDto, ApiError>>,
+) {
     let id = ticket.id;
     let key = format!("ticket:{id}");
     let before = query_data::<TicketDetailDto>(&key);

@@ -1,7 +1,6 @@
 //! `/tickets/:id`: one ticket with its details, conversation, history and the agent's controls.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared_types::tickets::{CommentDto, TicketDetailDto, TicketDto};
 use uuid::Uuid;
@@ -11,9 +10,9 @@ use super::history::History;
 use super::list::set_document_title;
 use super::lookups::{category_label, team_name, use_categories, use_teams};
 use super::thread::Conversation;
-use super::when::{Time, is_past};
 use crate::api::tickets;
 use crate::components::{ErrorNotice, Loading, PriorityBadge, StatusBadge};
+use crate::components::{Time, is_past};
 use crate::query::use_query;
 use crate::session::use_session;
 
@@ -37,7 +36,7 @@ fn TicketNotFound() -> impl IntoView {
         <div class="state state-empty ticket-missing">
             <h1>"Ticket not found"</h1>
             <p>"This ticket does not exist, or you do not have access to it."</p>
-            <A href="/tickets">"Back to tickets"</A>
+            <a href="/tickets">"Back to tickets"</a>
         </div>
     }
 }
@@ -45,7 +44,7 @@ fn TicketNotFound() -> impl IntoView {
 #[component]
 fn TicketView(id: Uuid) -> impl IntoView {
     let detail = use_query(move || (format!("ticket:{id}"), id), |id: Uuid| async move { tickets::get_one(id).await });
-    let loaded = move || detail.data.with(Option::is_some);
+    let loaded = move || detail.data.with(|d| d.is_some());
     let fallback = move || match detail.error.get() {
         Some(e) if e.status() == Some(404) => view! { <TicketNotFound /> }.into_any(),
         Some(error) => view! { <ErrorNotice error retry=Callback::new(move |()| detail.refetch()) /> }.into_any(),
@@ -80,17 +79,17 @@ fn TicketBody(ticket: Memo<TicketDto>, comments: Memo<Vec<CommentDto>>) -> impl 
     let field = move |f: fn(&TicketDto) -> String| move || ticket.with(f);
     let category = move || {
         let id = ticket.with(|t| t.category_id)?;
-        Some(categories.data.with(|c| c.as_deref().and_then(|c| category_label(c, id))).unwrap_or_else(|| "…".into()))
+        Some(categories.data.with(|c| c.and_then(|c| category_label(c, id))).unwrap_or_else(|| "…".into()))
     };
     let team = move || {
         let id = ticket.with(|t| t.team_id)?;
-        teams.and_then(|q| q.data.with(|t| t.as_deref().and_then(|t| team_name(t, id))))
+        teams.and_then(|q| q.data.with(|t| t.and_then(|t| team_name(t, id))))
     };
     let assignee = move || ticket.with(|t| t.assignee.as_ref().map(|a| a.name.clone()));
 
     view! {
         <p class="back-link">
-            <A href="/tickets">"← All tickets"</A>
+            <a href="/tickets">"← All tickets"</a>
         </p>
         <header class="ticket-head">
             <p class="ticket-number">{field(|t| t.ticket_number.clone())}</p>

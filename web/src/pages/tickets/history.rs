@@ -6,8 +6,8 @@ use shared_types::tickets::{CommentDto, HistoryEntryDto, TicketDto, TicketPriori
 use uuid::Uuid;
 
 use super::lookups::{category_label, team_name};
-use super::when::Time;
 use crate::api::tickets;
+use crate::components::Time;
 use crate::components::{QueryView, priority_label, status_label};
 use crate::query::{Query, use_query};
 

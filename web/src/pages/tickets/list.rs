@@ -2,16 +2,15 @@
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared_types::tickets::{TicketDto, TicketListQuery};
 use shared_types::{ListResponse, Permission};
 
 use super::filters::{self, href, is_filtered, quick_view};
 use super::list_filters::ListFilters;
-use super::when::Time;
 use crate::api::{query_string, tickets};
 use crate::components::{Can, Empty, ErrorNotice, Loading, PriorityBadge, StatusBadge};
+use crate::components::{Pager, Time};
 use crate::query::use_query;
 use crate::session::use_session;
 
@@ -52,12 +51,12 @@ pub fn TicketList() -> impl IntoView {
         <div class="page-head">
             <h1>{heading}</h1>
             <Can permission=Permission::TicketCreate>
-                <A href="/tickets/new" attr:class="btn btn-primary">"New ticket"</A>
+                <a href="/tickets/new" class="btn btn-primary">"New ticket"</a>
             </Can>
         </div>
         <ListFilters query on_change />
         <div class="list-status" role="status" aria-live="polite">
-            {move || (list.fetching.get() && list.data.with(Option::is_some)).then_some("Updating…")}
+            {move || (list.fetching.get() && list.data.with(|l| l.is_some())).then_some("Updating…")}
         </div>
         {move || match (list.data.get(), list.error.get()) {
             (Some(page), _) => view! { <TicketPage page query /> }.into_any(),
@@ -78,7 +77,7 @@ fn TicketPage(page: ListResponse<TicketDto>, query: Memo<TicketListQuery>) -> im
         return view! {
             <Empty message>
                 <Can permission=Permission::TicketCreate>
-                    <A href="/tickets/new" attr:class="btn btn-primary">"New ticket"</A>
+                    <a href="/tickets/new" class="btn btn-primary">"New ticket"</a>
                 </Can>
             </Empty>
         }
@@ -103,7 +102,7 @@ fn TicketPage(page: ListResponse<TicketDto>, query: Memo<TicketListQuery>) -> im
                 <tbody>{page.data.into_iter().map(|t| view! { <TicketRow ticket=t /> }).collect_view()}</tbody>
             </table>
         </div>
-        <Pager meta query />
+        <Pager meta href=Callback::new(move |page| href(&TicketListQuery { page: Some(page), ..query.get_untracked() })) one="ticket" many="tickets" />
     }
     .into_any()
 }
@@ -118,7 +117,7 @@ fn TicketRow(ticket: TicketDto) -> impl IntoView {
         <tr>
             <td class="cell-number" data-label="Number">{ticket.ticket_number}</td>
             <td class="cell-title">
-                <A href=format!("/tickets/{}", ticket.id)>{ticket.title}</A>
+                <a href=format!("/tickets/{}", ticket.id)>{ticket.title}</a>
             </td>
             <td class="cell-status" data-label="Status">
                 <StatusBadge status=ticket.status />
@@ -132,26 +131,5 @@ fn TicketRow(ticket: TicketDto) -> impl IntoView {
                 <Time at=ticket.updated_at />
             </td>
         </tr>
-    }
-}
-
-/// Previous and next links with the position; links, so a page can be opened in a new tab.
-#[component]
-fn Pager(meta: shared_types::PageMeta, query: Memo<TicketListQuery>) -> impl IntoView {
-    let at = |page: u64| href(&TicketListQuery { page: Some(page), ..query.get_untracked() });
-    let pages = meta.total_pages.max(1);
-    let noun = if meta.total == 1 { "ticket" } else { "tickets" };
-    let link = |page: Option<u64>, text: &'static str, rel: &'static str| match page {
-        Some(p) => view! { <A href=at(p) attr:class="btn" attr:rel=rel>{text}</A> }.into_any(),
-        None => view! { <span class="btn" aria-disabled="true">{text}</span> }.into_any(),
-    };
-    view! {
-        <nav class="pager" aria-label="Pages">
-            {link((meta.page > 1).then(|| meta.page - 1), "Previous", "prev")}
-            <span class="pager-position">
-                {format!("Page {} of {pages} · {} {noun}", meta.page.min(pages), meta.total)}
-            </span>
-            {link((meta.page < meta.total_pages).then(|| meta.page + 1), "Next", "next")}
-        </nav>
     }
 }

@@ -9,7 +9,6 @@ mod list_filters;
 mod lookups;
 mod new;
 mod thread;
-mod when;
 
 pub use detail::TicketDetail;
 pub use list::TicketList;

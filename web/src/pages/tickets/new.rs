@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared_types::Permission;
 use shared_types::tickets::{CreateTicketRequest, TicketDetailDto, TicketPriority};
@@ -202,7 +201,7 @@ fn NewTicketForm() -> impl IntoView {
                 <button class="btn btn-primary" type="submit" disabled=busy>
                     {move || if busy.get() { "Sending…" } else { "Create ticket" }}
                 </button>
-                <A href="/tickets" attr:class="btn">"Cancel"</A>
+                <a href="/tickets" class="btn">"Cancel"</a>
             </div>
         </form>
     }

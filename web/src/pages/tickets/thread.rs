@@ -8,8 +8,8 @@ use shared_types::Permission;
 use shared_types::tickets::{CommentDto, CreateCommentRequest, TicketDetailDto, TicketDto, TicketStatus};
 use shared_types::validation::validate_comment;
 
-use super::when::Time;
 use crate::api::tickets;
+use crate::components::Time;
 use crate::components::{Field, field_error};
 use crate::query::{invalidate, set_query_data};
 use crate::session::use_session;
