@@ -34,3 +34,41 @@ pub fn Field(
 pub fn field_error(errors: RwSignal<BTreeMap<String, String>>, name: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || errors.with(|e| e.get(name).cloned()))
 }
+
+/// A labelled, required one-line input bound to `value`, with its error underneath: the
+/// common case of [`Field`].
+#[component]
+pub fn TextField(
+    /// The input's id.
+    #[prop(into)]
+    id: String,
+    /// The visible label.
+    #[prop(into)]
+    label: String,
+    /// The text, read and written as the user types.
+    value: RwSignal<String>,
+    /// The error to show, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// The input's `type`.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The input's `autocomplete` hint.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+) -> impl IntoView {
+    let described_by = format!("{id}-error");
+    view! {
+        <Field id=id.clone() label error>
+            <input
+                id=id
+                type=kind
+                autocomplete=autocomplete
+                required
+                aria-describedby=described_by
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </Field>
+    }
+}

@@ -8,7 +8,7 @@ use shared_types::auth::LoginRequest;
 use shared_types::validation::is_valid_email;
 
 use crate::api::{self, encode};
-use crate::components::{Field, field_error};
+use crate::components::{TextField, field_error};
 use crate::query::use_query;
 use crate::session::{SessionState, use_session};
 
@@ -88,28 +88,8 @@ pub fn Login() -> impl IntoView {
         <main class="page narrow login" id="main">
             <h1>"Sign in to Helpdesk"</h1>
             <form on:submit=submit novalidate>
-                <Field id="email" label="E-mail" error=field_error(errors, "email")>
-                    <input
-                        id="email"
-                        type="email"
-                        autocomplete="username"
-                        required
-                        aria-describedby="email-error"
-                        prop:value=email
-                        on:input=move |ev| email.set(event_target_value(&ev))
-                    />
-                </Field>
-                <Field id="password" label="Password" error=field_error(errors, "password")>
-                    <input
-                        id="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        aria-describedby="password-error"
-                        prop:value=password
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                </Field>
+                <TextField id="email" label="E-mail" value=email error=field_error(errors, "email") kind="email" autocomplete="username" />
+                <TextField id="password" label="Password" value=password error=field_error(errors, "password") kind="password" autocomplete="current-password" />
                 <p class="form-error" role="alert">{move || failure.get()}</p>
                 <button class="btn btn-primary" type="submit" disabled=busy>
                     {move || if busy.get() { "Signing in…" } else { "Sign in" }}

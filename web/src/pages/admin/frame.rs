@@ -98,3 +98,26 @@ pub fn FeedbackLine(
         <p class="notice notice-problem" role="alert">{move || feedback.problem.get()}</p>
     }
 }
+
+/// A primary button that shows and hides the panel with id `controls` (a "New …" form).
+#[component]
+pub fn DisclosureButton(
+    /// Whether the panel is shown.
+    open: RwSignal<bool>,
+    /// The panel's id.
+    controls: &'static str,
+    /// The button's text.
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            class="btn btn-primary"
+            type="button"
+            aria-expanded=move || open.get().to_string()
+            aria-controls=controls
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            {label}
+        </button>
+    }
+}

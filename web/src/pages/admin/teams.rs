@@ -10,7 +10,7 @@ use shared_types::admin::{TeamDto, TeamRequest};
 use shared_types::validation::validate_team;
 use uuid::Uuid;
 
-use super::frame::AdminPage;
+use super::frame::{AdminPage, DisclosureButton};
 use super::team_detail::TeamDetail;
 use super::url::{UrlQuery, use_url_query};
 use crate::api::admin;
@@ -26,19 +26,7 @@ pub fn Teams() -> impl IntoView {
         <AdminPage
             title="Teams"
             permission=Permission::AdminTeams
-            actions=move || {
-                view! {
-                    <button
-                        class="btn btn-primary"
-                        type="button"
-                        aria-expanded=move || creating.get().to_string()
-                        aria-controls="new-team"
-                        on:click=move |_| creating.update(|c| *c = !*c)
-                    >
-                        "New team"
-                    </button>
-                }
-            }
+            actions=move || view! { <DisclosureButton open=creating controls="new-team" label="New team" /> }
         >
             <TeamsBody creating />
         </AdminPage>

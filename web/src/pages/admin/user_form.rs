@@ -10,7 +10,7 @@ use shared_types::validation::validate_create_user;
 
 use super::users::refresh_after_user_change;
 use crate::api::admin;
-use crate::components::{Field, field_error};
+use crate::components::{Field, TextField, field_error};
 
 /// Creates a user. Checks the fields with the server's own rules first, then shows the
 /// server's per-field problems beside the fields.
@@ -69,28 +69,8 @@ pub fn CreateUserForm(
             <h2 id="new-user-title">"New user"</h2>
             {move || created.get().map(|c| view! { <CreatedUser created=c /> })}
             <form class="form-grid" on:submit=submit novalidate>
-                <Field id="new-user-email" label="E-mail" error=field_error(errors, "email")>
-                    <input
-                        id="new-user-email"
-                        type="email"
-                        autocomplete="off"
-                        required
-                        aria-describedby="new-user-email-error"
-                        prop:value=email
-                        on:input=move |ev| email.set(event_target_value(&ev))
-                    />
-                </Field>
-                <Field id="new-user-name" label="Name" error=field_error(errors, "name")>
-                    <input
-                        id="new-user-name"
-                        type="text"
-                        autocomplete="off"
-                        required
-                        aria-describedby="new-user-name-error"
-                        prop:value=name
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                </Field>
+                <TextField id="new-user-email" label="E-mail" value=email error=field_error(errors, "email") kind="email" autocomplete="off" />
+                <TextField id="new-user-name" label="Name" value=name error=field_error(errors, "name") kind="text" autocomplete="off" />
                 <Field id="new-user-role" label="Role" error=field_error(errors, "role")>
                     <select
                         id="new-user-role"

@@ -7,7 +7,7 @@ use shared_types::admin::{UserDto, UserListQuery};
 use shared_types::{ListResponse, Permission, RoleName};
 
 use super::confirm::ConfirmButton;
-use super::frame::{AdminPage, Feedback, FeedbackLine};
+use super::frame::{AdminPage, DisclosureButton, Feedback, FeedbackLine};
 use super::url::{UrlQuery, use_url_query};
 use super::user_form::CreateUserForm;
 use crate::api::{admin, query_string};
@@ -37,19 +37,7 @@ pub fn Users() -> impl IntoView {
         <AdminPage
             title="Users"
             permission=Permission::AdminUsers
-            actions=move || {
-                view! {
-                    <button
-                        class="btn btn-primary"
-                        type="button"
-                        aria-expanded=move || creating.get().to_string()
-                        aria-controls="new-user"
-                        on:click=move |_| creating.update(|c| *c = !*c)
-                    >
-                        "New user"
-                    </button>
-                }
-            }
+            actions=move || view! { <DisclosureButton open=creating controls="new-user" label="New user" /> }
         >
             <UsersBody creating />
         </AdminPage>
