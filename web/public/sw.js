@@ -49,6 +49,7 @@ const ORDER_KEY = '/__sw/ticket-order';
 
 // A person changes on these: drop everything kept for the previous one.
 const SIGN_IN_OUT = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
+const SSO_CALLBACK = '/api/v1/auth/sso/callback';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -87,6 +88,8 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (isApi) {
+    // Single sign-on finishes with a navigation here, not a POST to /auth/login.
+    if (url.pathname === SSO_CALLBACK) event.waitUntil(forgetApiAnswers());
     if (url.pathname === ME_PATH || TICKET_PATH.test(url.pathname)) {
       event.respondWith(apiNetworkFirst(event, request, url));
     }
