@@ -171,13 +171,15 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     }
     let categories: Vec<Uuid> = (0..6).map(|_| Uuid::now_v7()).collect();
     let names = ["Hardware", "Software", "Network", "Access", "Email", "Accounts"];
-    ticket_category::Entity::insert_many(categories.iter().zip(names).map(|(&id, name)| {
+    ticket_category::Entity::insert_many(categories.iter().zip(names).enumerate().map(|(i, (&id, name))| {
         ticket_category::ActiveModel {
             id: Set(id),
             name: Set(format!("{name} {run}")),
             parent_id: Set(None),
             description: Set(None),
             is_active: Set(true),
+            // Each category routes new tickets to a team, round robin.
+            team_id: Set((!teams.is_empty()).then(|| teams[i % teams.len()].0)),
             created_at: Set(now),
         }
     }))

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_identity;
 mod m20261126_000002_tickets;
+mod m20261126_000003_category_team;
 mod util;
 
 /// Every migration, oldest first.
@@ -13,6 +14,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_identity::Migration), Box::new(m20261126_000002_tickets::Migration)]
+        vec![
+            Box::new(m20261126_000001_identity::Migration),
+            Box::new(m20261126_000002_tickets::Migration),
+            Box::new(m20261126_000003_category_team::Migration),
+        ]
     }
 }

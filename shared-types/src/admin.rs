@@ -189,6 +189,9 @@ pub struct CategoryDto {
     pub description: Option<String>,
     /// Inactive categories cannot be chosen for new tickets.
     pub is_active: bool,
+    /// The team whose queue tickets filed here land in, if any.
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
 }
 
 /// Body of `POST /api/v1/admin/categories`.
@@ -204,6 +207,9 @@ pub struct CreateCategoryRequest {
     /// What belongs here.
     #[serde(default)]
     pub description: Option<String>,
+    /// The team whose queue tickets filed here land in.
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
 }
 
 /// An audit-log entry. Entries can never be changed or deleted.
@@ -275,6 +281,10 @@ pub struct UpdateCategoryRequest {
     /// `false` hides the category from new tickets; `true` offers it again.
     #[serde(default)]
     pub is_active: Option<bool>,
+    /// The team tickets filed here go to; `null` routes them to nobody.
+    #[serde(default, deserialize_with = "crate::common::present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>, nullable))]
+    pub team_id: Option<Option<Uuid>>,
 }
 
 /// Query of `GET /api/v1/categories`.

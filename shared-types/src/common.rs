@@ -1,6 +1,6 @@
 //! The list envelope and the error body every endpoint uses.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -100,6 +100,15 @@ pub struct ErrorBody {
     /// Per-field problems, for validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Tells "field absent" (outer `None`) from "field is null" (`Some(None)`).
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[cfg(test)]

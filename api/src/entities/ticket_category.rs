@@ -11,6 +11,8 @@ pub struct Model {
     pub parent_id: Option<Uuid>,
     pub description: Option<String>,
     pub is_active: bool,
+    /// The team whose queue tickets filed here land in.
+    pub team_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

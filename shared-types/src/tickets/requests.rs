@@ -1,13 +1,14 @@
 //! Request bodies and the list query of the ticket endpoints.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "openapi")]
 use utoipa::{IntoParams, ToSchema};
 
 use super::{TicketPriority, TicketStatus};
+use crate::common::present;
 
 /// Body of `POST /api/v1/tickets`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,15 +72,6 @@ impl UpdateTicketRequest {
             && self.team_id.is_none()
             && self.tags.is_none()
     }
-}
-
-/// Tells "field absent" (outer `None`) from "field is null" (`Some(None)`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Body of `POST /api/v1/tickets/{id}/comments`.

@@ -171,12 +171,11 @@ pub async fn find_visible(
 
 /// Whether an active category has this id. Categories are rows of the
 /// tickets schema; the admin module edits them, tickets only read them.
-pub async fn category_is_active(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, ApiError> {
-    Ok(ticket_category::Entity::find_by_id(id)
-        .filter(ticket_category::Column::IsActive.eq(true))
-        .one(conn)
-        .await?
-        .is_some())
+pub async fn active_category(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<ticket_category::Model>, ApiError> {
+    Ok(ticket_category::Entity::find_by_id(id).filter(ticket_category::Column::IsActive.eq(true)).one(conn).await?)
 }
 
 /// Inserts a new ticket.

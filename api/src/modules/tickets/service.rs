@@ -168,12 +168,11 @@ impl<'a> TicketService<'a> {
         Ok((ticket, status))
     }
 
-    /// 422 on `field` unless `id` names an active category.
-    pub(super) async fn check_category(&self, conn: &impl ConnectionTrait, id: Uuid) -> Result<(), ApiError> {
-        if repo::category_is_active(conn, id).await? {
-            Ok(())
-        } else {
-            Err(ApiError::invalid_field("categoryId", "no active category has this id"))
+    /// The team tickets of category `id` are routed to; 422 unless `id` names an active category.
+    pub(super) async fn check_category(&self, conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Uuid>, ApiError> {
+        match repo::active_category(conn, id).await? {
+            Some(category) => Ok(category.team_id),
+            None => Err(ApiError::invalid_field("categoryId", "no active category has this id")),
         }
     }
 
@@ -193,9 +192,10 @@ impl<'a> TicketService<'a> {
     ) -> Result<TicketDto, ApiError> {
         user.require(Permission::TicketCreate)?;
         ApiError::check(validate_create_ticket(&req))?;
-        if let Some(category) = req.category_id {
-            self.check_category(&self.state.db, category).await?;
-        }
+        let team = match req.category_id {
+            Some(category) => self.check_category(&self.state.db, category).await?,
+            None => None,
+        };
         let priority = req.priority.unwrap_or(TicketPriority::Medium);
         let tags = normalise_tags(req.tags.as_deref().unwrap_or_default());
         let now = self.now();
@@ -203,6 +203,8 @@ impl<'a> TicketService<'a> {
         let number = numbering::next(&txn, now).await?;
         let mut model = lifecycle::raised(number, &req.title, &req.description, priority, user.user_id, now);
         model.category_id = req.category_id;
+        // The category's team, if it has one, gets the ticket in its queue.
+        model.team_id = team;
         repo::insert(&txn, model.clone()).await?;
         repo::set_tags(&txn, model.id, &tags).await?;
         let created = Change::new("created", None, Some(model.ticket_number.clone()));
@@ -212,6 +214,7 @@ impl<'a> TicketService<'a> {
             "title": model.title,
             "priority": model.priority,
             "categoryId": model.category_id,
+            "teamId": model.team_id,
             "tags": tags,
         }));
         audit::record(&txn, entry, client, now).await?;

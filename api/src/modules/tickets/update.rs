@@ -141,13 +141,18 @@ impl TicketService<'_> {
             return Err(version_mismatch());
         }
         let old_tags = repo::tags_of(&txn, &[id]).await?.remove(&id).unwrap_or_default();
-        let plan = plan(&old, &old_tags, &req, user, now)?;
+        let mut plan = plan(&old, &old_tags, &req, user, now)?;
         if plan.changes.is_empty() {
             drop(txn);
             return dto::ticket(&self.state.db, old).await;
         }
         if let Some(Some(category)) = req.category_id.filter(|c| *c != old.category_id) {
-            self.check_category(&txn, category).await?;
+            let routed_to = self.check_category(&txn, category).await?;
+            // A ticket no team owns yet follows its new category to that category's team.
+            if let Some(team) = routed_to.filter(|_| old.team_id.is_none() && req.team_id.is_none()) {
+                plan.ticket.team_id = Some(team);
+                plan.changes.push(Change::new("team", None, id_text(Some(team))));
+            }
         }
         if let Some(Some(team)) = req.team_id.filter(|t| *t != old.team_id)
             && !team_repo::exists(&txn, team).await?

@@ -10,13 +10,31 @@ use shared_types::validation::{validate_category, validate_update_category};
 use uuid::Uuid;
 
 use super::{Authorized, Changes, ManageCategories, non_blank};
+use crate::entities::team;
 use crate::entities::ticket_category as category;
 use crate::error::ApiError;
 use crate::modules::audit::{self, ClientInfo};
 use crate::state::AppState;
 
 fn dto(m: category::Model) -> CategoryDto {
-    CategoryDto { id: m.id, name: m.name, parent_id: m.parent_id, description: m.description, is_active: m.is_active }
+    CategoryDto {
+        id: m.id,
+        name: m.name,
+        parent_id: m.parent_id,
+        description: m.description,
+        is_active: m.is_active,
+        team_id: m.team_id,
+    }
+}
+
+/// 422 on `teamId` unless `id` names a team.
+async fn check_team(db: &impl ConnectionTrait, id: Option<Uuid>) -> Result<(), ApiError> {
+    match id {
+        Some(id) if team::Entity::find_by_id(id).one(db).await?.is_none() => {
+            Err(ApiError::invalid_field("teamId", "no team has this id"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn name_clash() -> ApiError {
@@ -95,19 +113,21 @@ pub async fn create(
     if sibling_named(&txn, req.parent_id, &name, None).await? {
         return Err(name_clash());
     }
+    check_team(&txn, req.team_id).await?;
     let model = category::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
         parent_id: Set(req.parent_id),
         description: Set(non_blank(req.description.as_deref())),
         is_active: Set(true),
+        team_id: Set(req.team_id),
         created_at: Set(now),
     }
     .insert(&txn)
     .await?;
     let entry = by
         .audit("category:create", "category", model.id)
-        .details(json!({ "name": model.name, "parentId": model.parent_id }));
+        .details(json!({ "name": model.name, "parentId": model.parent_id, "teamId": model.team_id }));
     audit::record(&txn, entry, client, now).await?;
     txn.commit().await?;
     Ok(dto(model))
@@ -134,20 +154,26 @@ pub async fn update(
         None => old.description.clone(),
     };
     let is_active = req.is_active.unwrap_or(old.is_active);
+    let team_id = req.team_id.unwrap_or(old.team_id);
     let mut changes = Changes::default();
     changes.note("name", &old.name, &name);
     changes.note("description", &old.description, &description);
     changes.note("isActive", &old.is_active, &is_active);
+    changes.note("teamId", &old.team_id, &team_id);
     if changes.is_empty() {
         return Ok(dto(old));
     }
     if name != old.name && sibling_named(&txn, old.parent_id, &name, Some(id)).await? {
         return Err(name_clash());
     }
+    if team_id != old.team_id {
+        check_team(&txn, team_id).await?;
+    }
     let mut model: category::ActiveModel = old.into();
     model.name = Set(name);
     model.description = Set(description);
     model.is_active = Set(is_active);
+    model.team_id = Set(team_id);
     let model = model.update(&txn).await?;
     let entry = by.audit("category:update", "category", id).details(changes.into_value());
     audit::record(&txn, entry, client, now).await?;
