@@ -19,6 +19,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Sign-in, tokens and the caller"),
         (name = "tickets", description = "Tickets, comments and history"),
         (name = "admin", description = "Users, roles, teams, categories and the audit log"),
+        (name = "realtime", description = "Live ticket events and presence over a WebSocket (protocol in the README)"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

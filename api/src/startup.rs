@@ -24,6 +24,7 @@ use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::password;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
+use crate::modules::realtime::{self, Hub};
 use crate::modules::{admin, health, tickets};
 use crate::openapi::ApiDoc;
 use crate::settings::Settings;
@@ -36,7 +37,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::modules::auth::configure)
             .configure(tickets::configure)
-            .configure(admin::configure),
+            .configure(admin::configure)
+            .configure(realtime::configure),
     );
 }
 
@@ -63,6 +65,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
     tokio::spawn(access.clone().follow());
     let writer = db::Writer::new(&settings, &db).await?;
     let sso = Sso::from_settings(&settings)?.map(Arc::new);
+    let hub = Hub::start(bus.clone(), access.clone(), db.clone());
     let state = AppState {
         db,
         writer,
@@ -76,6 +79,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
         metrics: Metrics::new()?,
         decoy_hash: password::hash(password::generate()).await?,
         sso,
+        hub,
     };
     Ok((state, first_admin))
 }

@@ -12,6 +12,7 @@ use crate::metrics::Metrics;
 use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
+use crate::modules::realtime::Hub;
 use crate::settings::Settings;
 
 /// Shared application state, registered once as `web::Data<AppState>`.
@@ -41,4 +42,6 @@ pub struct AppState {
     pub decoy_hash: String,
     /// The single sign-on issuer, when configured.
     pub sso: Option<Arc<Sso>>,
+    /// This instance's realtime hub.
+    pub hub: Hub,
 }

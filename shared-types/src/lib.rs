@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod common;
 pub mod permissions;
+pub mod realtime;
 pub mod tickets;
 pub mod validation;
 

@@ -5,4 +5,5 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod realtime;
 pub mod tickets;

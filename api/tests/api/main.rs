@@ -12,5 +12,6 @@ mod cluster;
 mod matrix;
 mod openapi;
 mod ops;
+mod realtime;
 mod spa;
 mod tickets;

@@ -38,6 +38,8 @@ const ROUTES: &[Row] = &[
     ("POST", "/api/v1/auth/refresh", Some(r#"{"refreshToken":"not-a-token"}"#), [401; 6]),
     ("POST", "/api/v1/auth/logout", Some(r#"{"refreshToken":"not-a-token"}"#), [204; 6]),
     ("GET", "/api/v1/auth/providers", None, [200; 6]),
+    // A plain GET is no WebSocket upgrade; the realtime tests speak the protocol itself.
+    ("GET", "/api/v1/ws", None, [400; 6]),
     // Browser navigations: without SSO settings both send the browser back to sign-in.
     ("GET", "/api/v1/auth/sso/start", None, [302; 6]),
     ("GET", "/api/v1/auth/sso/callback?code=c&state=s", None, [302; 6]),

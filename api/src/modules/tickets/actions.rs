@@ -8,6 +8,7 @@ use shared_types::tickets::{
 use shared_types::validation::{TEXT_MAX, validate_comment};
 use uuid::Uuid;
 
+use super::events::TicketEvent;
 use super::repo::{self, Change, INTERNAL_NOTE_FIELD};
 use super::service::{Action, TicketService, version_mismatch};
 use super::{dto, lifecycle};
@@ -64,7 +65,7 @@ impl TicketService<'_> {
         audit::record(&txn, entry, client, now).await?;
         txn.commit().await?;
         let event = if req.internal { "ticket.note_added" } else { "ticket.commented" };
-        self.publish(event, &ticket).await;
+        self.publish(TicketEvent::new(event, &ticket, user.user_id).with_comment(comment.id)).await;
         dto::comment(&self.state.db, comment).await
     }
 

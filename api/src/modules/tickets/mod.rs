@@ -4,10 +4,11 @@
 //! `routes` maps HTTP onto it; `repo` is the only code that touches the
 //! ticket tables, and it adds the caller's row-level visibility to every
 //! read. Changes publish `ticket.*` events on the bus topic
-//! [`service::EVENT_TOPIC`] after they commit.
+//! [`events::EVENT_TOPIC`] after they commit ([`events::TicketEvent`]).
 
 mod actions;
 pub mod dto;
+pub mod events;
 pub mod filter;
 pub mod lifecycle;
 pub mod numbering;

@@ -15,6 +15,7 @@ use shared_types::tickets::{
 use shared_types::validation::{normalise_tag, validate_create_ticket};
 use uuid::Uuid;
 
+use super::events::{EVENT_TOPIC, TicketEvent};
 use super::filter::ListFilter;
 use super::repo::{self, Change};
 use super::{dto, lifecycle, numbering};
@@ -24,9 +25,6 @@ use crate::modules::audit::{self, AuditEntry, ClientInfo};
 use crate::modules::auth::Access;
 use crate::paging::Paging;
 use crate::state::AppState;
-
-/// The bus topic of ticket events.
-pub const EVENT_TOPIC: &str = "ticket";
 
 /// 404 for a ticket that is missing, deleted or not visible to the caller.
 pub fn not_found() -> ApiError {
@@ -126,19 +124,15 @@ impl<'a> TicketService<'a> {
         self.state.clock.now().trunc_subsecs(6)
     }
 
-    /// Announces `event` about `ticket` to every instance; a failure is only logged.
-    pub(super) async fn publish(&self, event: &str, ticket: &ticket::Model) {
-        let payload = json!({
-            "type": event,
-            "ticketId": ticket.id,
-            "ticketNumber": ticket.ticket_number,
-            "version": ticket.version,
-            "createdBy": ticket.created_by,
-            "assignedTo": ticket.assigned_to,
-            "teamId": ticket.team_id,
-        });
-        if let Err(e) = self.state.bus.publish(EVENT_TOPIC, &payload.to_string()).await {
-            tracing::warn!(error = %e, event, ticket_id = %ticket.id, "could not publish a ticket event");
+    /// Announces `event` to every instance; a failure is only logged (the change is
+    /// committed; clients that missed it refetch on their next resync or reload).
+    pub(super) async fn publish(&self, event: TicketEvent) {
+        let payload = match serde_json::to_string(&event) {
+            Ok(p) => p,
+            Err(e) => return tracing::error!(error = %e, "could not encode a ticket event"),
+        };
+        if let Err(e) = self.state.bus.publish(EVENT_TOPIC, &payload).await {
+            tracing::warn!(error = %e, event = event.kind, ticket_id = %event.ticket_id, "could not publish a ticket event");
         }
     }
 
@@ -219,8 +213,14 @@ impl<'a> TicketService<'a> {
         }));
         audit::record(&txn, entry, client, now).await?;
         txn.commit().await?;
-        self.publish("ticket.created", &model).await;
+        self.publish(TicketEvent::new("ticket.created", &model, user.user_id)).await;
         dto::ticket(&self.state.db, model).await
+    }
+
+    /// Whether the caller may see ticket `id` (it exists, is not deleted, and row-level
+    /// visibility lets them).
+    pub async fn is_visible(&self, user: &Access, id: Uuid) -> Result<bool, ApiError> {
+        Ok(repo::find_visible(&self.state.db, &user.ticket_scope(), id).await?.is_some())
     }
 
     /// A visible ticket with the comments the caller may read.
@@ -275,7 +275,7 @@ impl<'a> TicketService<'a> {
             .details(json!({"ticketNumber": ticket.ticket_number, "changes": listed}));
         audit::record(&txn, entry, client, now).await?;
         txn.commit().await?;
-        self.publish(action.event(), ticket).await;
+        self.publish(TicketEvent::new(action.event(), ticket, user.user_id).with_changes(changes)).await;
         Ok(())
     }
 }
