@@ -78,7 +78,9 @@ async fn run(state: Arc<AppState>, mut session: Session, mut stream: MessageStre
     let token = match first_text(&mut stream).await.map(|t| serde_json::from_str::<ClientMessage>(&t)) {
         Some(Ok(ClientMessage::Auth { token })) => token,
         _ => {
-            return drop(session.close(close(CLOSE_UNAUTHORIZED, "send {\"type\":\"auth\",\"token\":...} first")).await);
+            return drop(
+                session.close(close(CLOSE_UNAUTHORIZED, "send {\"type\":\"auth\",\"token\":...} first")).await,
+            );
         }
     };
     let user = match AuthUser::from_token(&state, &token).await {
