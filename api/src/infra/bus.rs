@@ -1,6 +1,6 @@
 //! A small broadcast bus between instances: in-process by default, Redis
-//! pub/sub when configured. Used for cache invalidation now, and by the
-//! realtime hub later.
+//! pub/sub when configured. Carries permission-cache invalidations, ticket
+//! events and presence (the realtime hub's input).
 //!
 //! Every message a process publishes also reaches its own subscribers, so
 //! code reacts the same way whether the message came from this instance or

@@ -2,20 +2,12 @@
 
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
-use helpdesk_api::settings::Secret;
+use crate::helpers::TestApp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_role_change_on_one_instance_applies_at_once_on_the_other() {
     let a = TestApp::postgres().await;
-    let url = a.database_url.clone();
-    let prefix = a.redis_prefix.clone();
-    let b = TestApp::spawn(Backend::Sqlite, move |s| {
-        s.database_url = Some(Secret::new(url));
-        s.redis_url = Some(Secret::new(crate::helpers::redis_url()));
-        s.redis_prefix = prefix;
-    })
-    .await;
+    let b = a.sibling(crate::helpers::redis_url()).await;
     let admin = a.admin().await;
     let user = a.user_by(&admin, "employee").await;
     // The employee works through instance B; B caches their permissions.

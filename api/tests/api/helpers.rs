@@ -200,6 +200,19 @@ impl TestApp {
         }
     }
 
+    /// A second instance sharing this one's PostgreSQL database and, on `redis_url`, its
+    /// Redis prefix (the `database_url` setting is what makes it PostgreSQL, whatever the
+    /// backend label says).
+    pub async fn sibling(&self, redis_url: String) -> TestApp {
+        let (db, prefix) = (self.database_url.clone(), self.redis_prefix.clone());
+        TestApp::spawn(Backend::Sqlite, move |s| {
+            s.database_url = Some(Secret::new(db));
+            s.redis_url = Some(Secret::new(redis_url));
+            s.redis_prefix = prefix;
+        })
+        .await
+    }
+
     /// Sends a request; `token` adds a bearer header, `body` a JSON body.
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
         let mut req = self.client.request(method, format!("{}{path}", self.address));

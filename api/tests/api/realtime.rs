@@ -149,13 +149,7 @@ async fn presence_comes_and_goes(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_on_one_instance_reaches_sockets_on_the_other() {
     let a = TestApp::postgres().await;
-    let (url, prefix) = (a.database_url.clone(), a.redis_prefix.clone());
-    let b = TestApp::spawn(Backend::Sqlite, move |s| {
-        s.database_url = Some(Secret::new(url));
-        s.redis_url = Some(Secret::new(crate::helpers::redis_url()));
-        s.redis_prefix = prefix;
-    })
-    .await;
+    let b = a.sibling(crate::helpers::redis_url()).await;
     let admin = a.admin().await;
     let requester = a.user_by(&admin, "employee").await;
     let mut on_b = signed_in(&b, &requester, &["queue".to_string()]).await;
@@ -220,13 +214,7 @@ async fn delivery_survives_redis_restarting() {
     let redis_url = redis.url();
     let url_a = redis_url.clone();
     let a = TestApp::spawn(Backend::Postgres, move |s| s.redis_url = Some(Secret::new(url_a))).await;
-    let (db, prefix) = (a.database_url.clone(), a.redis_prefix.clone());
-    let b = TestApp::spawn(Backend::Sqlite, move |s| {
-        s.database_url = Some(Secret::new(db));
-        s.redis_url = Some(Secret::new(redis_url));
-        s.redis_prefix = prefix;
-    })
-    .await;
+    let b = a.sibling(redis_url).await;
     let admin = a.admin().await;
     let requester = a.user_by(&admin, "employee").await;
     let mut on_b = signed_in(&b, &requester, &["queue".to_string()]).await;
