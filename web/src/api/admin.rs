@@ -1,6 +1,5 @@
 //! Administration endpoints: users, roles, teams and the audit log.
 
-use gloo_net::http::Method;
 use shared_types::ListResponse;
 use shared_types::admin::{
     AddTeamMemberRequest, AuditLogDto, AuditLogQuery, ChangeRoleRequest, CreateUserRequest, CreatedUserDto,
@@ -8,7 +7,7 @@ use shared_types::admin::{
 };
 use uuid::Uuid;
 
-use super::{ApiError, Call, NoContent, call, get, post, query_string};
+use super::{ApiError, Call, DELETE, NoContent, PATCH, POST, PUT, call, get, post, query_string};
 
 /// `GET /api/v1/admin/users`.
 pub async fn users(query: &UserListQuery) -> Result<ListResponse<UserDto>, ApiError> {
@@ -23,14 +22,14 @@ pub async fn create_user(req: &CreateUserRequest) -> Result<CreatedUserDto, ApiE
 /// `PATCH /api/v1/admin/users/{id}/role`.
 pub async fn change_role(id: Uuid, role: &str) -> Result<UserDto, ApiError> {
     let body = ChangeRoleRequest { role: role.to_owned() };
-    call(Method::PATCH, &format!("/api/v1/admin/users/{id}/role"), Some(&body), Call::default()).await
+    call(PATCH, &format!("/api/v1/admin/users/{id}/role"), Some(&body), Call::default()).await
 }
 
 /// `POST /api/v1/admin/users/{id}/activate` or `/deactivate`.
 pub async fn set_active(id: Uuid, active: bool) -> Result<UserDto, ApiError> {
     let action = if active { "activate" } else { "deactivate" };
     let path = format!("/api/v1/admin/users/{id}/{action}");
-    call(Method::POST, &path, None::<&()>, Call::default()).await
+    call(POST, &path, None::<&()>, Call::default()).await
 }
 
 /// `GET /api/v1/admin/roles`.
@@ -46,7 +45,7 @@ pub async fn permissions() -> Result<Vec<PermissionDto>, ApiError> {
 /// `PUT /api/v1/admin/roles/{name}/permissions`.
 pub async fn set_role_permissions(name: &str, req: &SetRolePermissionsRequest) -> Result<RoleDto, ApiError> {
     let path = format!("/api/v1/admin/roles/{name}/permissions");
-    call(Method::PUT, &path, Some(req), Call::default()).await
+    call(PUT, &path, Some(req), Call::default()).await
 }
 
 /// `GET /api/v1/admin/teams`.
@@ -61,12 +60,12 @@ pub async fn create_team(req: &TeamRequest) -> Result<TeamDto, ApiError> {
 
 /// `PATCH /api/v1/admin/teams/{id}`.
 pub async fn update_team(id: Uuid, req: &TeamRequest) -> Result<TeamDto, ApiError> {
-    call(Method::PATCH, &format!("/api/v1/admin/teams/{id}"), Some(req), Call::default()).await
+    call(PATCH, &format!("/api/v1/admin/teams/{id}"), Some(req), Call::default()).await
 }
 
 /// `DELETE /api/v1/admin/teams/{id}`.
 pub async fn delete_team(id: Uuid) -> Result<NoContent, ApiError> {
-    call(Method::DELETE, &format!("/api/v1/admin/teams/{id}"), None::<&()>, Call::default()).await
+    call(DELETE, &format!("/api/v1/admin/teams/{id}"), None::<&()>, Call::default()).await
 }
 
 /// `GET /api/v1/admin/teams/{id}/members`.
@@ -82,7 +81,7 @@ pub async fn add_team_member(id: Uuid, req: &AddTeamMemberRequest) -> Result<Tea
 /// `DELETE /api/v1/admin/teams/{id}/members/{userId}`.
 pub async fn remove_team_member(id: Uuid, user_id: Uuid) -> Result<NoContent, ApiError> {
     let path = format!("/api/v1/admin/teams/{id}/members/{user_id}");
-    call(Method::DELETE, &path, None::<&()>, Call::default()).await
+    call(DELETE, &path, None::<&()>, Call::default()).await
 }
 
 /// `GET /api/v1/admin/audit-logs`.

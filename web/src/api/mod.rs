@@ -15,11 +15,13 @@ use std::rc::Rc;
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
-use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared_types::ErrorBody;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 /// Why a call to the server failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,10 +123,10 @@ pub async fn call<T: DeserializeOwned>(
 
 /// Sends, renews the token once on 401, and answers the body of a 2xx response.
 async fn exchange(method: Method, path: &str, json: Option<String>, opts: Call) -> Result<String, ApiError> {
-    let mut response = send(&method, path, json.as_deref(), &opts).await?;
+    let mut response = send(method, path, json.as_deref(), &opts).await?;
     if response.status() == 401 && !opts.no_refresh && token().is_some() {
         if renew().await {
-            response = send(&method, path, json.as_deref(), &opts).await?;
+            response = send(method, path, json.as_deref(), &opts).await?;
         } else {
             expire();
         }
@@ -134,17 +136,30 @@ async fn exchange(method: Method, path: &str, json: Option<String>, opts: Call) 
 
 /// GET and decode.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    call::<T>(Method::GET, path, None::<&()>, Call::default()).await
+    call::<T>(GET, path, None::<&()>, Call::default()).await
 }
 
 /// POST a JSON body and decode the answer.
 pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
-    call::<T>(Method::POST, path, Some(body), Call::default()).await
+    call::<T>(POST, path, Some(body), Call::default()).await
 }
 
 /// An answer with no body (204) decodes into this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NoContent;
+
+/// An HTTP method, as `fetch` takes it.
+pub type Method = &'static str;
+/// `GET`.
+pub const GET: Method = "GET";
+/// `POST`.
+pub const POST: Method = "POST";
+/// `PUT`.
+pub const PUT: Method = "PUT";
+/// `PATCH`.
+pub const PATCH: Method = "PATCH";
+/// `DELETE`.
+pub const DELETE: Method = "DELETE";
 
 impl<'de> serde::Deserialize<'de> for NoContent {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -152,27 +167,37 @@ impl<'de> serde::Deserialize<'de> for NoContent {
     }
 }
 
-async fn send(method: &Method, path: &str, json: Option<&str>, opts: &Call) -> Result<Response, ApiError> {
-    let mut req = RequestBuilder::new(path).method(method.clone()).header("Accept", "application/json");
+/// The browser's `fetch`, with the token and JSON headers. Straight on `web_sys`: a wrapper
+/// crate cost more WASM than these lines.
+async fn send(method: Method, path: &str, json: Option<&str>, opts: &Call) -> Result<Response, ApiError> {
+    let broken = |_: JsValue| ApiError::Decode("the browser refused to build the request".into());
+    let headers = Headers::new().map_err(broken)?;
+    headers.set("Accept", "application/json").map_err(broken)?;
     if let Some(t) = token() {
-        req = req.header("Authorization", &format!("Bearer {t}"));
+        headers.set("Authorization", &format!("Bearer {t}")).map_err(broken)?;
     }
     if let Some(tag) = &opts.if_match {
-        req = req.header("If-Match", tag);
+        headers.set("If-Match", tag).map_err(broken)?;
     }
-    let sent = match json {
-        Some(j) => req.header("Content-Type", "application/json").body(j.to_owned()),
-        None => req.build(),
-    };
-    let response = sent.map_err(|e| ApiError::Decode(e.to_string()))?.send().await.map_err(|_| ApiError::Network)?;
-    let cached = response.headers().get("x-helpdesk-offline").is_some();
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = json {
+        headers.set("Content-Type", "application/json").map_err(broken)?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let answer = JsFuture::from(window.fetch_with_str_and_init(path, &init)).await.map_err(|_| ApiError::Network)?;
+    let response: Response = answer.dyn_into().map_err(|_| ApiError::Network)?;
+    let cached = response.headers().get("x-helpdesk-offline").ok().flatten().is_some();
     served_from_cache().set(cached);
     Ok(response)
 }
 
 async fn success_text(response: Response) -> Result<String, ApiError> {
     let status = response.status();
-    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    let promise = response.text().map_err(|_| ApiError::Network)?;
+    let text = JsFuture::from(promise).await.map_err(|_| ApiError::Network)?.as_string().unwrap_or_default();
     if (200..300).contains(&status) {
         return Ok(text);
     }

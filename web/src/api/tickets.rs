@@ -1,6 +1,5 @@
 //! Ticket endpoints.
 
-use gloo_net::http::Method;
 use shared_types::ListResponse;
 use shared_types::admin::{CategoryDto, TeamDto, TeamMemberDto};
 use shared_types::tickets::{
@@ -9,7 +8,7 @@ use shared_types::tickets::{
 };
 use uuid::Uuid;
 
-use super::{ApiError, Call, call, get, post, query_string};
+use super::{ApiError, Call, GET, PATCH, call, get, post, query_string};
 
 /// `GET /api/v1/tickets` with filters, sort and paging.
 pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, ApiError> {
@@ -18,7 +17,7 @@ pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, Ap
 
 /// `GET /api/v1/tickets/{id}` with its comments and version tag.
 pub async fn get_one(id: Uuid) -> Result<TicketDetailDto, ApiError> {
-    call(Method::GET, &format!("/api/v1/tickets/{id}"), None::<&()>, Call::default()).await
+    call(GET, &format!("/api/v1/tickets/{id}"), None::<&()>, Call::default()).await
 }
 
 /// `GET /api/v1/tickets/{id}/history`.
@@ -34,7 +33,7 @@ pub async fn create(req: &CreateTicketRequest) -> Result<TicketDto, ApiError> {
 /// `PATCH /api/v1/tickets/{id}`, refused with 412 if `version` is no longer current.
 pub async fn update(id: Uuid, version: i32, req: &UpdateTicketRequest) -> Result<TicketDto, ApiError> {
     let opts = Call { if_match: Some(format!("\"{version}\"")), ..Call::default() };
-    call(Method::PATCH, &format!("/api/v1/tickets/{id}"), Some(req), opts).await
+    call(PATCH, &format!("/api/v1/tickets/{id}"), Some(req), opts).await
 }
 
 /// `POST /api/v1/tickets/{id}/comments`.
