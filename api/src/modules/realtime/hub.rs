@@ -118,6 +118,9 @@ async fn run(state: Deps, mut commands: mpsc::UnboundedReceiver<Command>, mut bu
     let mut members: HashMap<u64, Member> = HashMap::new();
     loop {
         tokio::select! {
+            // Commands first: a subscription sent before an event was committed is in place
+            // before that event is delivered.
+            biased;
             command = commands.recv() => match command {
                 Some(command) => handle(&state, &mut members, command).await,
                 // Every handle is gone: the server is stopping. Dropping the members closes
