@@ -72,3 +72,29 @@ pub fn TextField(
         </Field>
     }
 }
+
+/// A labelled search box bound to `value`; the surrounding form decides when to search.
+#[component]
+pub fn SearchInput(
+    /// The input's id.
+    id: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// Shown while empty.
+    placeholder: &'static str,
+    /// The typed words.
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="search"
+                placeholder=placeholder
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </div>
+    }
+}

@@ -11,7 +11,7 @@ mod theme;
 mod time;
 
 pub use badges::{PriorityBadge, StatusBadge, priority_label, status_label};
-pub use field::{Field, TextField, field_error};
+pub use field::{Field, SearchInput, TextField, field_error};
 pub use gate::Can;
 pub use layout::{ACTIVE, Shell};
 pub use pager::Pager;

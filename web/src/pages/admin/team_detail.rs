@@ -13,8 +13,7 @@ use super::frame::{Feedback, FeedbackLine};
 use super::teams::{TeamFields, team_request, use_teams};
 use super::url::UrlQuery;
 use crate::api::{admin, query_string};
-use crate::components::Time;
-use crate::components::{Empty, Field, QueryView, field_error};
+use crate::components::{Empty, Field, QueryView, SearchInput, Time, field_error};
 use crate::query::{Query, invalidate, use_query};
 
 /// Everything a team changes shows in the team list, its members and the audit log.
@@ -276,16 +275,7 @@ fn AddMember(id: Uuid, feedback: Feedback) -> impl IntoView {
     view! {
         <h3>"Add a member"</h3>
         <form class="toolbar" role="search" on:submit=search>
-            <div class="field">
-                <label for="member-search">"Find a user"</label>
-                <input
-                    id="member-search"
-                    type="search"
-                    placeholder="Name or e-mail"
-                    prop:value=typed
-                    on:input=move |ev| typed.set(event_target_value(&ev))
-                />
-            </div>
+            <SearchInput id="member-search" label="Find a user" placeholder="Name or e-mail" value=typed />
             <button class="btn" type="submit">"Find"</button>
         </form>
         <form class="toolbar" on:submit=add novalidate>

@@ -11,9 +11,7 @@ use super::frame::{AdminPage, DisclosureButton, Feedback, FeedbackLine};
 use super::url::{UrlQuery, use_url_query};
 use super::user_form::CreateUserForm;
 use crate::api::{admin, query_string};
-use crate::components::Pager;
-use crate::components::Time;
-use crate::components::{Empty, QueryView};
+use crate::components::{Empty, Pager, QueryView, SearchInput, Time};
 use crate::query::{Query, invalidate, use_query};
 use crate::session::use_session;
 
@@ -119,16 +117,7 @@ fn UserFilters(url: UrlQuery, roles: Signal<Vec<String>>) -> impl IntoView {
     };
     view! {
         <form class="toolbar" role="search" on:submit=search>
-            <div class="field">
-                <label for="user-search">"Search users"</label>
-                <input
-                    id="user-search"
-                    type="search"
-                    placeholder="Name or e-mail"
-                    prop:value=text
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                />
-            </div>
+            <SearchInput id="user-search" label="Search users" placeholder="Name or e-mail" value=text />
             <button class="btn" type="submit">"Search"</button>
             <div class="field">
                 <label for="user-role-filter">"Filter by role"</label>
