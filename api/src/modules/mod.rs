@@ -5,5 +5,6 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod kb;
 pub mod realtime;
 pub mod tickets;

@@ -1,0 +1,3 @@
+//! Knowledge base: articles, their versions and ratings, and the import format.
+
+pub mod files;
