@@ -8,6 +8,7 @@ mod app;
 mod components;
 mod pages;
 mod query;
+mod realtime;
 mod session;
 
 fn main() {

@@ -147,7 +147,12 @@ fn keep_filled(
         let empty = state.data.is_none() && state.error.is_none();
         let old = mounted && now() - state.fetched_at > STALE_MS;
         if !state.fetching && (empty || state.stale || old) {
-            slot.update(|e| e.fetching = true);
+            // Cleared now, not on arrival: an invalidation while the request is in flight
+            // (a live event) then fetches again once it lands.
+            slot.update(|e| {
+                e.fetching = true;
+                e.stale = false;
+            });
             let run = untrack(&request);
             spawn_local(async move {
                 let result = run().await;
@@ -160,7 +165,6 @@ fn keep_filled(
                         Err(err) => e.error = Some(err),
                     }
                     e.fetching = false;
-                    e.stale = false;
                     e.fetched_at = now();
                 });
             });

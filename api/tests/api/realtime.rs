@@ -77,7 +77,8 @@ async fn close_code(ws: &mut Socket) -> Option<CloseCode> {
 on_both_backends!(
     the_first_message_must_authenticate,
     events_reach_only_those_who_may_see_them,
-    presence_comes_and_goes
+    presence_comes_and_goes,
+    a_late_arrival_learns_who_is_already_there
 );
 
 async fn the_first_message_must_authenticate(app: TestApp) {
@@ -154,6 +155,23 @@ async fn presence_comes_and_goes(app: TestApp) {
     admin_ws.close(None).await.expect("close");
     let gone = next_of(&mut watcher, "presence.changed").await;
     assert_eq!(gone["state"], "left");
+}
+
+async fn a_late_arrival_learns_who_is_already_there(app: TestApp) {
+    let admin = app.admin().await;
+    let requester = app.user_by(&admin, "employee").await;
+    let t = create(&app, &requester, json!({"title": "Screen flickers", "description": "d"})).await;
+    let topic = [format!("ticket:{}", id_of(&t))];
+    let mut first = signed_in(&app, &admin, &topic).await;
+    send(&mut first, json!({"type": "presence", "ticketId": id_of(&t), "state": "replying"})).await;
+    // Arrives after the admin started replying, and says it is viewing.
+    let mut later = signed_in(&app, &requester, &topic).await;
+    send(&mut later, json!({"type": "presence", "ticketId": id_of(&t), "state": "viewing"})).await;
+    let told = next_of(&mut later, "presence.changed").await;
+    assert_eq!((told["user"]["id"].clone(), told["state"].clone()), (json!(admin.user_id), json!("replying")));
+    // And the admin hears of the newcomer.
+    let arrived = next_of(&mut first, "presence.changed").await;
+    assert_eq!((arrived["user"]["id"].clone(), arrived["state"].clone()), (json!(requester.user_id), json!("viewing")));
 }
 
 /// A client on instance B hears of a change made through instance A (PostgreSQL + Redis).

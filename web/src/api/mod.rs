@@ -81,7 +81,8 @@ pub fn set_token(token: Option<String>) {
     TOKEN.with(|t| *t.borrow_mut() = token);
 }
 
-fn token() -> Option<String> {
+/// The in-memory access token, if any (the live connection authenticates with it).
+pub fn current_token() -> Option<String> {
     TOKEN.with(|t| t.borrow().clone())
 }
 
@@ -124,7 +125,7 @@ pub async fn call<T: DeserializeOwned>(
 /// Sends, renews the token once on 401, and answers the body of a 2xx response.
 async fn exchange(method: Method, path: &str, json: Option<String>, opts: Call) -> Result<String, ApiError> {
     let mut response = send(method, path, json.as_deref(), &opts).await?;
-    if response.status() == 401 && !opts.no_refresh && token().is_some() {
+    if response.status() == 401 && !opts.no_refresh && current_token().is_some() {
         if renew().await {
             response = send(method, path, json.as_deref(), &opts).await?;
         } else {
@@ -173,7 +174,7 @@ async fn send(method: Method, path: &str, json: Option<&str>, opts: &Call) -> Re
     let broken = |_: JsValue| ApiError::Decode("the browser refused to build the request".into());
     let headers = Headers::new().map_err(broken)?;
     headers.set("Accept", "application/json").map_err(broken)?;
-    if let Some(t) = token() {
+    if let Some(t) = current_token() {
         headers.set("Authorization", &format!("Bearer {t}")).map_err(broken)?;
     }
     if let Some(tag) = &opts.if_match {

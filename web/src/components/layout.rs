@@ -13,6 +13,7 @@ use super::icon::{Icon, IconName};
 use super::states::Loading;
 use super::theme::ThemeSelect;
 use crate::api::{encode, served_from_cache};
+use crate::realtime::{self, LinkState, use_realtime};
 use crate::session::{Session, SessionState, use_session};
 
 /// Open statuses, for the quick views.
@@ -93,6 +94,11 @@ pub fn Shell() -> impl IntoView {
             navigate(&target, NavigateOptions { replace: true, ..NavigateOptions::default() });
         }
     });
+    // Live updates while signed in and online; a sign-out closes the socket.
+    Effect::new(move |_| match session.state.get() {
+        SessionState::SignedIn => realtime::start(),
+        _ => realtime::stop(),
+    });
     let online = online_signal();
     let from_cache = served_from_cache();
     let from_cache = Signal::derive(move || from_cache.get());
@@ -114,6 +120,7 @@ pub fn Shell() -> impl IntoView {
                 </main>
             </div>
             <BottomNav />
+            <Toasts />
         </Show>
     }
 }
@@ -135,6 +142,7 @@ fn Header() -> impl IntoView {
     view! {
         <header class="app-header">
             <a href="/tickets" class="brand">"Helpdesk"</a>
+            <LiveDot />
             <details class="user-menu">
                 <summary aria-label="User menu">
                     <span class="avatar" aria-hidden="true">{move || name().chars().next().unwrap_or('?').to_string()}</span>
@@ -208,5 +216,39 @@ fn BottomNav() -> impl IntoView {
                     .collect_view()
             }}
         </nav>
+    }
+}
+
+/// Whether live updates are flowing; reconnecting is said in words for screen readers too.
+#[component]
+fn LiveDot() -> impl IntoView {
+    let live = use_realtime().state;
+    let label = move || match live.get() {
+        LinkState::Live => "Live updates on",
+        LinkState::Connecting => "Reconnecting live updates…",
+        LinkState::Off => "Live updates off",
+    };
+    view! {
+        <span class="live-dot" data-state=move || format!("{:?}", live.get()).to_lowercase() title=label>
+            <span class="visually-hidden">{label}</span>
+        </span>
+    }
+}
+
+/// Notifications for this user (a ticket assigned to them), each with a link to the ticket.
+#[component]
+fn Toasts() -> impl IntoView {
+    let toasts = use_realtime().toasts;
+    view! {
+        <div class="toasts" role="status" aria-live="polite">
+            <For each=move || toasts.get() key=|t| t.id let(toast)>
+                <div class="toast">
+                    <a href=format!("/tickets/{}", toast.ticket_id)>{toast.message}</a>
+                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| realtime::dismiss(toast.id)>
+                        "×"
+                    </button>
+                </div>
+            </For>
+        </div>
     }
 }

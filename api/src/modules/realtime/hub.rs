@@ -42,12 +42,18 @@ enum Command {
 }
 
 /// Presence as it travels between instances.
+///
+/// `hello` marks a user arriving on a ticket: every instance then repeats the presence of its
+/// own sockets on that ticket, so the newcomer learns who was already there. Nothing is kept
+/// centrally, so an instance that dies takes its stale presence with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PresenceEvent {
     ticket_id: Uuid,
     user: UserRef,
     state: PresenceState,
+    #[serde(default)]
+    hello: bool,
 }
 
 /// The handle sockets talk to the hub through; cheap to clone.
@@ -61,7 +67,7 @@ struct Member {
     tx: mpsc::Sender<Arc<str>>,
     dropped: Arc<AtomicU16>,
     topics: HashSet<Topic>,
-    present_on: HashSet<Uuid>,
+    present_on: HashMap<Uuid, PresenceState>,
 }
 
 impl Hub {
@@ -140,6 +146,9 @@ async fn run(state: Deps, mut commands: mpsc::UnboundedReceiver<Command>, mut bu
                         let wanted = |m: &Member| m.topics.contains(&Topic::Ticket(p.ticket_id)) && m.user.id != p.user.id;
                         let gone = send_where(&mut members, encode(&message), wanted);
                         clear_presence(&state, gone).await;
+                        if p.hello {
+                            greet(&state, &members, &p).await;
+                        }
                     }
                 }
                 Ok(BusMessage::Message { .. }) => {}
@@ -157,7 +166,7 @@ async fn run(state: Deps, mut commands: mpsc::UnboundedReceiver<Command>, mut bu
 async fn handle(state: &Deps, members: &mut HashMap<u64, Member>, command: Command) {
     match command {
         Command::Join { id, user, tx, dropped } => {
-            let member = Member { user, tx, dropped, topics: HashSet::new(), present_on: HashSet::new() };
+            let member = Member { user, tx, dropped, topics: HashSet::new(), present_on: HashMap::new() };
             members.insert(id, member);
         }
         Command::Leave { id } => clear_presence(state, members.remove(&id).into_iter().collect()).await,
@@ -170,10 +179,10 @@ async fn handle(state: &Deps, members: &mut HashMap<u64, Member>, command: Comma
             if let Some(m) = members.get_mut(&id) {
                 m.topics.remove(&topic);
                 if let Topic::Ticket(ticket_id) = topic
-                    && m.present_on.remove(&ticket_id)
+                    && m.present_on.remove(&ticket_id).is_some()
                 {
                     let user = m.user.clone();
-                    announce(state, ticket_id, user, PresenceState::Left).await;
+                    announce(state, ticket_id, user, PresenceState::Left, false).await;
                 }
             }
         }
@@ -182,19 +191,22 @@ async fn handle(state: &Deps, members: &mut HashMap<u64, Member>, command: Comma
             if !m.topics.contains(&Topic::Ticket(ticket_id)) {
                 return;
             }
-            match presence {
-                PresenceState::Left => m.present_on.remove(&ticket_id),
-                _ => m.present_on.insert(ticket_id),
+            let arriving = match presence {
+                PresenceState::Left => {
+                    m.present_on.remove(&ticket_id);
+                    false
+                }
+                _ => m.present_on.insert(ticket_id, presence).is_none(),
             };
             let user = m.user.clone();
-            announce(state, ticket_id, user, presence).await;
+            announce(state, ticket_id, user, presence, arriving).await;
         }
     }
 }
 
 /// Publishes presence to every instance (this one included, through the bus).
-async fn announce(state: &Deps, ticket_id: Uuid, user: UserRef, presence: PresenceState) {
-    let event = PresenceEvent { ticket_id, user, state: presence };
+async fn announce(state: &Deps, ticket_id: Uuid, user: UserRef, presence: PresenceState, hello: bool) {
+    let event = PresenceEvent { ticket_id, user, state: presence, hello };
     if let Ok(payload) = serde_json::to_string(&event)
         && let Err(e) = state.bus.publish(PRESENCE_TOPIC, &payload).await
     {
@@ -272,8 +284,22 @@ fn drop_member(members: &mut HashMap<u64, Member>, id: u64, code: u16) -> Option
 /// Tells everyone that the sockets `gone` are no longer on the tickets they were on.
 async fn clear_presence(state: &Deps, gone: Vec<Member>) {
     for m in gone {
-        for ticket_id in m.present_on {
-            announce(state, ticket_id, m.user.clone(), PresenceState::Left).await;
+        for ticket_id in m.present_on.into_keys() {
+            announce(state, ticket_id, m.user.clone(), PresenceState::Left, false).await;
         }
+    }
+}
+
+/// Answers a newcomer's `hello`: repeats what this instance's sockets are doing on that ticket.
+async fn greet(state: &Deps, members: &HashMap<u64, Member>, hello: &PresenceEvent) {
+    let mut here: Vec<(UserRef, PresenceState)> = members
+        .values()
+        .filter(|m| m.user.id != hello.user.id)
+        .filter_map(|m| m.present_on.get(&hello.ticket_id).map(|s| (m.user.clone(), *s)))
+        .collect();
+    here.sort_by_key(|(user, _)| user.id);
+    here.dedup_by_key(|(user, _)| user.id);
+    for (user, presence) in here {
+        announce(state, hello.ticket_id, user, presence, false).await;
     }
 }

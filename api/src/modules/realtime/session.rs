@@ -43,6 +43,9 @@ pub async fn ws(req: HttpRequest, body: web::Payload, state: web::Data<AppState>
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     let stream = stream.max_frame_size(MAX_FRAME);
     actix_web::rt::spawn(run(state.into_inner(), session, stream));
+    // An idle socket's task holds the `run` future; its database calls (token check,
+    // subscribe check) are boxed inside it, so their large states are allocated only while
+    // they run rather than reserved in every idle socket's task.
     Ok(response)
 }
 
@@ -83,7 +86,7 @@ async fn run(state: Arc<AppState>, mut session: Session, mut stream: MessageStre
             );
         }
     };
-    let user = match AuthUser::from_token(&state, &token).await {
+    let user = match Box::pin(AuthUser::from_token(&state, &token)).await {
         Ok(user) => user,
         Err(_) => return drop(session.close(close(CLOSE_UNAUTHORIZED, "invalid or expired token")).await),
     };
@@ -101,7 +104,7 @@ async fn run(state: Arc<AppState>, mut session: Session, mut stream: MessageStre
                 last_heard = Instant::now();
                 match frame {
                     Some(Ok(Message::Text(text))) => {
-                        if let Some(reply) = on_message(&state, &hub, id, &user.user_id, &text).await
+                        if let Some(reply) = Box::pin(on_message(&state, &hub, id, &user.user_id, &text)).await
                             && !send(&mut session, &reply).await
                         {
                             break None;

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared_types::realtime::PresenceState;
 use shared_types::tickets::{CommentDto, TicketDetailDto, TicketDto};
 use uuid::Uuid;
 
@@ -14,6 +15,7 @@ use crate::api::tickets;
 use crate::components::{ErrorNotice, Loading, PriorityBadge, StatusBadge};
 use crate::components::{Time, is_past};
 use crate::query::use_query;
+use crate::realtime::{Presence, watch_ticket};
 use crate::session::use_session;
 
 /// The detail page. An address that is not a ticket id shows the not-found state at once.
@@ -43,6 +45,7 @@ fn TicketNotFound() -> impl IntoView {
 
 #[component]
 fn TicketView(id: Uuid) -> impl IntoView {
+    let presence = watch_ticket(id);
     let detail = use_query(move || (format!("ticket:{id}"), id), |id: Uuid| async move { tickets::get_one(id).await });
     let loaded = move || detail.data.with(|d| d.is_some());
     let fallback = move || match detail.error.get() {
@@ -62,7 +65,7 @@ fn TicketView(id: Uuid) -> impl IntoView {
                     let comments = Memo::new(move |prev: Option<&Vec<CommentDto>>| {
                         detail.data.get().map(|d: TicketDetailDto| d.comments).or_else(|| prev.cloned()).unwrap_or_default()
                     });
-                    view! { <TicketBody ticket comments /> }
+                    view! { <TicketBody ticket comments presence /> }
                 })
             }}
         </Show>
@@ -70,7 +73,7 @@ fn TicketView(id: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn TicketBody(ticket: Memo<TicketDto>, comments: Memo<Vec<CommentDto>>) -> impl IntoView {
+fn TicketBody(ticket: Memo<TicketDto>, comments: Memo<Vec<CommentDto>>, presence: Signal<Presence>) -> impl IntoView {
     let session = use_session();
     let categories = use_categories();
     let teams = use_teams(session);
@@ -98,6 +101,7 @@ fn TicketBody(ticket: Memo<TicketDto>, comments: Memo<Vec<CommentDto>>) -> impl 
                 {move || view! { <StatusBadge status=ticket.with(|t| t.status) /> }}
                 {move || view! { <PriorityBadge priority=ticket.with(|t| t.priority) /> }}
             </div>
+            <PresenceLine presence />
         </header>
         <div class="ticket-layout">
             <div class="ticket-main">
@@ -189,4 +193,23 @@ fn Deadlines(ticket: Memo<TicketDto>) -> impl IntoView {
             view! { <p class="muted">{text}</p> }
         })}
     }
+}
+
+/// "Sara is viewing · Ali is replying": who else has this ticket open, so two agents do not
+/// answer at once.
+#[component]
+fn PresenceLine(presence: Signal<Presence>) -> impl IntoView {
+    let text = move || {
+        presence.with(|p| {
+            let parts: Vec<String> = p
+                .iter()
+                .map(|(user, state)| {
+                    let doing = if *state == PresenceState::Replying { "replying" } else { "viewing" };
+                    format!("{} is {doing}", user.name)
+                })
+                .collect();
+            parts.join(" · ")
+        })
+    };
+    view! { <p class="presence" role="status" aria-live="polite">{text}</p> }
 }

@@ -12,6 +12,7 @@ use crate::api::tickets;
 use crate::components::Time;
 use crate::components::{Field, field_error};
 use crate::query::{invalidate, set_query_data};
+use crate::realtime;
 use crate::session::use_session;
 
 /// The comment thread and, while the ticket is not closed, the composer.
@@ -72,6 +73,9 @@ fn Composer(ticket: Memo<TicketDto>) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Others on the ticket see "… is replying" while there is an unsent message.
+    let writing = Memo::new(move |_| body.with(|b| !b.trim().is_empty()));
+    Effect::new(move |_| realtime::set_replying(ticket.with_untracked(|t| t.id), writing.get()));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
