@@ -58,13 +58,8 @@ pub fn read_dir(dir: &Path) -> Result<Vec<KbFile>, KbFileError> {
 
 /// Reads and parses one article file.
 pub fn read_file(path: &Path) -> Result<KbFile, KbFileError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| KbFileError::Io { path: path.to_path_buf(), source })?;
-    parse(&text).map_err(|(line, message)| KbFileError::Format {
-        path: path.to_path_buf(),
-        line,
-        message,
-    })
+    let text = std::fs::read_to_string(path).map_err(|source| KbFileError::Io { path: path.to_path_buf(), source })?;
+    parse(&text).map_err(|(line, message)| KbFileError::Format { path: path.to_path_buf(), line, message })
 }
 
 /// Parses an article; errors carry a 1-based line number.
@@ -85,9 +80,8 @@ pub fn parse(text: &str) -> Result<KbFile, (usize, String)> {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        let (key, value) = line
-            .split_once(':')
-            .ok_or_else(|| (number, format!("expected `key: value`, found {line:?}")))?;
+        let (key, value) =
+            line.split_once(':').ok_or_else(|| (number, format!("expected `key: value`, found {line:?}")))?;
         fields.set(key.trim(), value.trim()).map_err(|message| (number, message))?;
     }
     let Some(body_line) = body_start else {
