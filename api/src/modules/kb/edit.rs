@@ -128,7 +128,7 @@ impl KbService<'_> {
         user.require(Permission::KbWrite)?;
         ApiError::check(validate_update_article(&req))?;
         let now = self.now();
-        let txn = self.state.writer.begin().await?;
+        let txn = self.begin().await?;
         let old = self.load(&txn, user, id).await?;
         if if_match.is_some_and(|m| !m.matches(old.version)) {
             return Err(version_mismatch());
@@ -176,7 +176,7 @@ impl KbService<'_> {
     ) -> Result<KbArticleDto, ApiError> {
         user.require(step.permission())?;
         let now = self.now();
-        let txn = self.state.writer.begin().await?;
+        let txn = self.begin().await?;
         let old: kb_article::Model = self.load(&txn, user, id).await?;
         if if_match.is_some_and(|m| !m.matches(old.version)) {
             return Err(version_mismatch());

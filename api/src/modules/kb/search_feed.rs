@@ -7,11 +7,13 @@
 //! review or archived). Views and ratings are counters, not index changes,
 //! and write no row.
 //!
-//! Ids are handed out in commit order: on PostgreSQL each writer takes a
-//! transaction-scoped advisory lock before appending (SQLite has one writer
-//! at a time anyway), so a reader that has applied everything up to id N
-//! never later sees a row below N appear. Read with [`changes_after`], apply
-//! in order, remember the last id.
+//! Ids are handed out in commit order: on PostgreSQL every transaction that
+//! will append takes a transaction-scoped advisory lock first ([`serialise`],
+//! before it touches any article row, so the lock order is always the same
+//! and two writers cannot deadlock); SQLite has one writer at a time anyway.
+//! So a reader that has applied everything up to id N never later sees a row
+//! below N appear. Read with [`changes_after`], apply in order, remember the
+//! last id.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -62,15 +64,23 @@ pub struct SearchChange {
     pub created_at: DateTime<Utc>,
 }
 
-/// Appends the change `article` needs to the log, on `conn` (the change's transaction).
+/// Makes the transaction on `conn` wait for other appenders (PostgreSQL); call it
+/// right after `BEGIN` in every transaction that will [`record`].
+pub async fn serialise(conn: &impl ConnectionTrait) -> Result<(), ApiError> {
+    if conn.get_database_backend() == DbBackend::Postgres {
+        conn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})")).await?;
+    }
+    Ok(())
+}
+
+/// Appends the change `article` needs to the log, on `conn` (the change's
+/// transaction, which has called [`serialise`]; taking the lock again is harmless).
 pub async fn record(
     conn: &impl ConnectionTrait,
     article: &kb_article::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if conn.get_database_backend() == DbBackend::Postgres {
-        conn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})")).await?;
-    }
+    serialise(conn).await?;
     let published = article.status == KbStatus::Published.as_str();
     let op = if published { ChangeOp::Upsert } else { ChangeOp::Delete };
     let row = search_change::ActiveModel {

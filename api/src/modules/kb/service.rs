@@ -166,6 +166,14 @@ impl<'a> KbService<'a> {
         self.state.clock.now().trunc_subsecs(6)
     }
 
+    /// Begins a write transaction that may change articles (queued behind other
+    /// writers of the search change log).
+    pub(super) async fn begin(&self) -> Result<DatabaseTransaction, ApiError> {
+        let txn = self.state.writer.begin().await?;
+        search_feed::serialise(&txn).await?;
+        Ok(txn)
+    }
+
     /// The article `id` if `user` may see it, read on `conn`, else 404.
     pub(super) async fn load(
         &self,
@@ -237,7 +245,7 @@ impl<'a> KbService<'a> {
             subcategory_id: req.subcategory_id,
         };
         let now = self.now();
-        let txn = self.state.writer.begin().await?;
+        let txn = self.begin().await?;
         check_categories(&txn, content.category_id, content.subcategory_id).await?;
         let slug = match req.slug {
             Some(slug) if repo::find_by_slug(&txn, &slug).await?.is_some() => {

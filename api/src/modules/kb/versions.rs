@@ -85,7 +85,7 @@ impl KbService<'_> {
             return Err(ApiError::invalid_field("note", format!("must be at most {KB_NOTE_MAX} characters")));
         }
         let now = self.now();
-        let txn = self.state.writer.begin().await?;
+        let txn = self.begin().await?;
         let old = self.load(&txn, user, id).await?;
         let status = dto::status_of(&old)?;
         if matches!(status, KbStatus::Published | KbStatus::Archived) {
