@@ -297,6 +297,17 @@ impl<'a> KbService<'a> {
         Ok(())
     }
 
+    /// List DTOs of the articles `ids` that `user` may see, in the order of `ids`
+    /// (for search results: the index answers ids, this answers what to show).
+    pub async fn summaries_by_ids(&self, user: &Access, ids: &[Uuid]) -> Result<Vec<KbArticleSummaryDto>, ApiError> {
+        let db = &self.state.db;
+        let rows = kb_article::Entity::find().filter(kb_article::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+        let mut by_id: std::collections::HashMap<Uuid, kb_article::Model> =
+            rows.into_iter().filter(|a| visible(user, a)).map(|a| (a.id, a)).collect();
+        let ordered: Vec<kb_article::Model> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        dto::summaries(db, ordered).await
+    }
+
     /// Whether an article with this id is published (for deflections and search results).
     pub async fn is_published(&self, id: Uuid) -> Result<bool, ApiError> {
         let found = kb_article::Entity::find_by_id(id)

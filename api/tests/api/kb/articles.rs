@@ -96,6 +96,19 @@ async fn readers_see_only_published_articles(app: TestApp) {
     app.post(&at(&hidden, "/ratings"), &employee.access_token, json!({"helpful": true})).await.expect(404);
     app.get(&at("not-a-uuid", ""), &employee.access_token).await.expect(404);
 
+    // What search results are shown through: only what the caller may see, in the order asked.
+    let kb = helpdesk_api::modules::kb::KbService::new(&app.state);
+    let ids = [hidden.parse().unwrap(), shown.parse().unwrap()];
+    let reader = helpdesk_api::modules::auth::Access::load(&app.state.db, employee.user_id).await.unwrap().unwrap();
+    let found = kb.summaries_by_ids(&reader, &ids).await.unwrap();
+    assert_eq!(found.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["published-about-wi-fi"]);
+    let writer = helpdesk_api::modules::auth::Access::load(&app.state.db, c.agent.user_id).await.unwrap().unwrap();
+    let found = kb.summaries_by_ids(&writer, &ids).await.unwrap();
+    assert_eq!(
+        found.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(),
+        ["draft-about-printers", "published-about-wi-fi"]
+    );
+
     assert_eq!(list(&app, &c.agent, "").await.body["meta"]["total"], 2);
     assert_eq!(slugs(&list(&app, &c.agent, "status=draft").await), ["draft-about-printers"]);
     app.get(&at(&hidden, ""), &c.agent.access_token).await.expect(200);
