@@ -132,7 +132,7 @@ pub struct KbArticleDto {
     pub body_markdown: String,
     /// The body rendered to HTML with scripts, event handlers and unsafe URLs removed.
     pub body_html: String,
-    /// The caller's own rating, if they gave one.
+    /// The caller's own rating, if they gave one (filled in by GET; null in answers to changes).
     pub my_rating: Option<KbRatingDto>,
 }
 
