@@ -12,10 +12,14 @@ use crate::settings::Settings;
 const JWT_SECRET_KEY: &str = "auth.jwt_secret";
 
 /// Inserts missing permissions and roles. Existing roles keep the
-/// permissions admins gave them, except `admin`, which always has all.
+/// permissions admins gave them, except `admin`, which always has all. A
+/// permission that did not exist before (added by an upgrade, such as
+/// `kb:write`) is granted to the built-in roles whose defaults include it:
+/// no admin can have chosen to withhold it yet.
 pub async fn seed_roles(db: &DatabaseConnection) -> anyhow::Result<()> {
     let txn = crate::infra::db::begin_write(db).await?;
     let mut ids = std::collections::HashMap::new();
+    let mut added = std::collections::HashSet::new();
     for p in Permission::ALL {
         let existing = permission::Entity::find().filter(permission::Column::Name.eq(p.as_str())).one(&txn).await?;
         let id = match existing {
@@ -29,6 +33,7 @@ pub async fn seed_roles(db: &DatabaseConnection) -> anyhow::Result<()> {
                 }
                 .insert(&txn)
                 .await?;
+                added.insert(p);
                 id
             }
         };
@@ -37,7 +42,8 @@ pub async fn seed_roles(db: &DatabaseConnection) -> anyhow::Result<()> {
     for r in RoleName::ALL {
         let existing = role::Entity::find().filter(role::Column::Name.eq(r.as_str())).one(&txn).await?;
         let (role_id, grant) = match existing {
-            Some(row) => (row.id, if r == RoleName::Admin { Permission::ALL.to_vec() } else { vec![] }),
+            Some(row) if r == RoleName::Admin => (row.id, Permission::ALL.to_vec()),
+            Some(row) => (row.id, r.default_permissions().into_iter().filter(|p| added.contains(p)).collect()),
             None => {
                 let id = Uuid::now_v7();
                 role::ActiveModel {
@@ -72,9 +78,9 @@ pub async fn seed_roles(db: &DatabaseConnection) -> anyhow::Result<()> {
 fn role_description(r: RoleName) -> &'static str {
     match r {
         RoleName::Employee => "Raises and follows their own tickets",
-        RoleName::Agent => "Works the tickets of their teams",
+        RoleName::Agent => "Works the tickets of their teams and writes knowledge-base articles",
         RoleName::TeamLead => "Leads a team: reassigns and oversees its tickets",
-        RoleName::Manager => "Sees every ticket and the audit log",
+        RoleName::Manager => "Sees every ticket and the audit log; publishes knowledge-base articles",
         RoleName::Admin => "Runs the system",
     }
 }

@@ -54,6 +54,21 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Knowledge-base tasks.
+    Kb {
+        #[command(subcommand)]
+        action: KbAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KbAction {
+    /// Import the Markdown articles (with front matter) of a directory as published
+    /// articles; an article whose `id` exists is updated only when it changed.
+    Import {
+        /// The directory holding `*.md` files.
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +113,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin { action: AdminAction::CreateUser { email, name, role } } => {
             create_user(&email, &name, &role).await
         }
+        Command::Kb { action: KbAction::Import { dir } } => kb_import(&dir).await,
         Command::Seed { tickets, employees, teams, agents_per_team, password } => {
             let opts = crate::seed::SeedOptions { tickets, employees, teams, agents_per_team, password };
             seed(opts).await
@@ -204,5 +220,17 @@ async fn seed(opts: crate::seed::SeedOptions) -> anyhow::Result<()> {
     println!("agent={}", report.agent_email);
     println!("manager={}", report.manager_email);
     println!("password={}", opts.password);
+    Ok(())
+}
+
+async fn kb_import(dir: &std::path::Path) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings);
+    let files = crate::modules::kb::files::read_dir(dir)?;
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    bootstrap::seed_roles(&conn).await?;
+    let report = crate::modules::kb::import::import(&conn, &files).await?;
+    println!("imported {} articles from {}: {report}", files.len(), dir.display());
     Ok(())
 }

@@ -18,6 +18,7 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "auth", description = "Sign-in, tokens and the caller"),
         (name = "tickets", description = "Tickets, comments and history"),
+        (name = "kb", description = "Knowledge base: articles, versions, publishing, ratings, categories and deflections"),
         (name = "admin", description = "Users, roles, teams, categories and the audit log"),
         (name = "realtime", description = "Live ticket events and presence over a WebSocket (protocol in the README)"),
         (name = "operations", description = "Health and metrics"),

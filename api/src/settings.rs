@@ -110,6 +110,8 @@ pub struct Settings {
     pub oidc_create_users: bool,
     /// Comma-separated e-mail domains allowed to sign in by SSO; empty allows any.
     pub oidc_allowed_domains: String,
+    /// Load the demo knowledge base (90 articles, compiled in) when the knowledge base is empty.
+    pub demo_data: bool,
 }
 
 impl Default for Settings {
@@ -145,6 +147,7 @@ impl Default for Settings {
             oidc_redirect_url: None,
             oidc_create_users: true,
             oidc_allowed_domains: String::new(),
+            demo_data: false,
         }
     }
 }

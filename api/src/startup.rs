@@ -25,7 +25,7 @@ use crate::modules::auth::password;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
 use crate::modules::realtime::{self, Hub};
-use crate::modules::{admin, health, tickets};
+use crate::modules::{admin, health, kb, tickets};
 use crate::openapi::ApiDoc;
 use crate::settings::Settings;
 use crate::spa;
@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(crate::modules::auth::configure)
             .configure(tickets::configure)
             .configure(admin::configure)
+            .configure(kb::configure)
             .configure(realtime::configure),
     );
 }
@@ -49,6 +50,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
     db::migrate(&db).await?;
     bootstrap::seed_roles(&db).await?;
     let first_admin = bootstrap::first_admin(&db, &settings).await?;
+    if settings.demo_data
+        && let Some(report) = kb::demo::load_if_empty(&db).await?
+    {
+        tracing::info!(%report, "loaded the demo knowledge base");
+    }
     let secret = bootstrap::jwt_secret(&db, &settings).await?;
     let (redis, bus, throttle) = match &settings.redis_url {
         Some(url) => {

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_identity;
 mod m20261126_000002_tickets;
 mod m20261126_000003_category_team;
+mod m20261126_000004_knowledge_base;
 mod util;
 
 /// Every migration, oldest first.
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_identity::Migration),
             Box::new(m20261126_000002_tickets::Migration),
             Box::new(m20261126_000003_category_team::Migration),
+            Box::new(m20261126_000004_knowledge_base::Migration),
         ]
     }
 }

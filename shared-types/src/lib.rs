@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod auth;
 pub mod common;
+pub mod kb;
 pub mod permissions;
 pub mod realtime;
 pub mod tickets;

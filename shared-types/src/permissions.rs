@@ -57,11 +57,17 @@ pub enum Permission {
     /// Read the audit log.
     #[serde(rename = "audit:view")]
     AuditView,
+    /// Write knowledge-base articles: drafts, edits, review requests, versions.
+    #[serde(rename = "kb:write")]
+    KbWrite,
+    /// Publish, unpublish, archive and feature articles; manage knowledge-base categories.
+    #[serde(rename = "kb:publish")]
+    KbPublish,
 }
 
 impl Permission {
     /// Every permission, in a stable order.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Permission::TicketCreate,
         Permission::TicketViewOwn,
         Permission::TicketViewTeam,
@@ -78,6 +84,8 @@ impl Permission {
         Permission::AdminTeams,
         Permission::AdminCategories,
         Permission::AuditView,
+        Permission::KbWrite,
+        Permission::KbPublish,
     ];
 
     /// The wire name, e.g. `ticket:create`.
@@ -99,6 +107,8 @@ impl Permission {
             Permission::AdminTeams => "admin:teams",
             Permission::AdminCategories => "admin:categories",
             Permission::AuditView => "audit:view",
+            Permission::KbWrite => "kb:write",
+            Permission::KbPublish => "kb:publish",
         }
     }
 
@@ -126,6 +136,8 @@ impl Permission {
             Permission::AdminTeams => "Manage teams and members",
             Permission::AdminCategories => "Manage ticket categories",
             Permission::AuditView => "Read the audit log",
+            Permission::KbWrite => "Write knowledge-base articles",
+            Permission::KbPublish => "Publish, archive and feature knowledge-base articles",
         }
     }
 }
@@ -178,12 +190,14 @@ impl RoleName {
     pub fn default_permissions(self) -> Vec<Permission> {
         use Permission::*;
         let employee = [TicketCreate, TicketViewOwn, TicketComment];
-        let agent = [TicketViewTeam, TicketUpdate, TicketAssign, TicketClose, TicketCommentInternal];
+        let agent = [TicketViewTeam, TicketUpdate, TicketAssign, TicketClose, TicketCommentInternal, KbWrite];
         match self {
             RoleName::Employee => employee.to_vec(),
             RoleName::Agent => [&employee[..], &agent[..]].concat(),
             RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign]].concat(),
-            RoleName::Manager => [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView]].concat(),
+            RoleName::Manager => {
+                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish]].concat()
+            }
             RoleName::Admin => Permission::ALL.to_vec(),
         }
     }
@@ -220,6 +234,9 @@ mod tests {
         assert!(employee.iter().all(|p| agent.contains(p)));
         assert!(!agent.contains(&Permission::TicketViewAll));
         assert!(RoleName::Manager.default_permissions().contains(&Permission::TicketViewAll));
+        assert!(agent.contains(&Permission::KbWrite) && !agent.contains(&Permission::KbPublish));
+        assert!(!employee.contains(&Permission::KbWrite));
+        assert!(RoleName::Manager.default_permissions().contains(&Permission::KbPublish));
         assert_eq!(RoleName::Admin.default_permissions().len(), Permission::ALL.len());
     }
 }

@@ -2,10 +2,17 @@
 //! handlers answer with the DTOs of `shared-types`.
 
 pub mod audit_log;
+pub mod kb_article;
+pub mod kb_article_rating;
+pub mod kb_article_tag;
+pub mod kb_article_version;
+pub mod kb_category;
+pub mod kb_deflection;
 pub mod permission;
 pub mod refresh_token;
 pub mod role;
 pub mod role_permission;
+pub mod search_change;
 pub mod system_config;
 pub mod team;
 pub mod team_member;

@@ -20,7 +20,8 @@ const ROLES: [&str; 6] = ["anonymous", "employee", "agent", "team_lead", "manage
 /// Placeholders: `{X}` a ticket raised by the employee in the agents' team,
 /// `{Y}` a ticket raised by another employee outside any team, `{Z}` a ticket
 /// in the team assigned to the team lead, `{U}` a fresh employee account,
-/// `{T}` a fresh team, `{C}` a fresh category, `{A}` the agent's id.
+/// `{T}` a fresh team, `{C}` a fresh category, `{A}` the agent's id, `{P}` a published
+/// knowledge-base article, `{D}` a draft article, `{G}` a knowledge-base category.
 type Row = (&'static str, &'static str, Option<&'static str>, [u16; 6]);
 
 const ROUTES: &[Row] = &[
@@ -102,6 +103,37 @@ const ROUTES: &[Row] = &[
     ("POST", "/api/v1/admin/categories", Some(r#"{"name":"Matrix {RAND}"}"#), [401, 403, 403, 403, 403, 201]),
     ("PATCH", "/api/v1/admin/categories/{C}", Some(r#"{"description":"changed"}"#), [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/admin/audit-logs", None, [401, 403, 403, 403, 200, 200]),
+    ("GET", "/api/v1/kb/articles", None, [401, 200, 200, 200, 200, 200]),
+    (
+        "POST",
+        "/api/v1/kb/articles",
+        Some(r#"{"title":"Matrix article","bodyMarkdown":"Steps","categoryId":"{G}"}"#),
+        [401, 403, 201, 201, 201, 201],
+    ),
+    ("GET", "/api/v1/kb/featured", None, [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/kb/articles/{P}", None, [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/kb/articles/{D}", None, [401, 404, 200, 200, 200, 200]),
+    ("PATCH", "/api/v1/kb/articles/{D}", Some(r#"{"summary":"changed"}"#), [401, 403, 200, 200, 200, 200]),
+    ("PATCH", "/api/v1/kb/articles/{P}", Some(r#"{"summary":"changed"}"#), [401, 403, 403, 403, 200, 200]),
+    ("GET", "/api/v1/kb/articles/{P}/versions", None, [401, 403, 200, 200, 200, 200]),
+    ("GET", "/api/v1/kb/articles/{P}/versions/1", None, [401, 403, 200, 200, 200, 200]),
+    ("GET", "/api/v1/kb/articles/{P}/diff?from=1", None, [401, 403, 200, 200, 200, 200]),
+    ("POST", "/api/v1/kb/articles/{P}/versions/1/restore", None, [401, 403, 403, 403, 200, 200]),
+    ("POST", "/api/v1/kb/articles/{P}/ratings", Some(r#"{"helpful":true}"#), [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/kb/articles/{P}/ratings", None, [401, 403, 200, 200, 200, 200]),
+    (
+        "POST",
+        "/api/v1/kb/deflections",
+        Some(r#"{"articleId":"{P}","query":"vpn keeps dropping"}"#),
+        [401, 201, 201, 201, 201, 201],
+    ),
+    ("POST", "/api/v1/kb/articles/{D}/submit", None, [401, 403, 200, 200, 200, 200]),
+    ("POST", "/api/v1/kb/articles/{D}/publish", None, [401, 403, 403, 403, 200, 200]),
+    ("POST", "/api/v1/kb/articles/{D}/unpublish", None, [401, 403, 403, 403, 200, 200]),
+    ("POST", "/api/v1/kb/articles/{D}/archive", None, [401, 403, 403, 403, 200, 200]),
+    ("GET", "/api/v1/kb/categories", None, [401, 200, 200, 200, 200, 200]),
+    ("POST", "/api/v1/kb/categories", Some(r#"{"name":"Matrix {RAND}"}"#), [401, 403, 403, 403, 201, 201]),
+    ("PATCH", "/api/v1/kb/categories/{G}", Some(r#"{"description":"changed"}"#), [401, 403, 403, 403, 200, 200]),
 ];
 
 on_both_backends!(every_route_answers_every_role_as_the_table_says);
@@ -115,6 +147,9 @@ struct Fixtures {
     t: Uuid,
     c: Uuid,
     a: Uuid,
+    p: Uuid,
+    d: Uuid,
+    g: Uuid,
 }
 
 fn id(v: &Value) -> Uuid {
@@ -142,7 +177,23 @@ async fn fixtures(app: &TestApp, admin: &Session, people: &People) -> Fixtures {
         .await
         .expect(201)
         .body);
-    Fixtures { x, y, z, u, t, c, a: people.agent.user_id }
+    let (p, d, g) = kb_fixtures(app, admin).await;
+    Fixtures { x, y, z, u, t, c, a: people.agent.user_id, p, d, g }
+}
+
+/// A knowledge-base category with a published and a draft article in it.
+async fn kb_fixtures(app: &TestApp, admin: &Session) -> (Uuid, Uuid, Uuid) {
+    let token = &admin.access_token;
+    let name = format!("Kb {}", Uuid::new_v4().simple());
+    let g = id(&app.post("/api/v1/kb/categories", token, json!({"name": name})).await.expect(201).body);
+    let article = |title: &'static str| {
+        let body = json!({"title": title, "bodyMarkdown": "Steps", "categoryId": g});
+        async move { id(&app.post("/api/v1/kb/articles", token, body).await.expect(201).body) }
+    };
+    let p = article("Published fixture").await;
+    let d = article("Draft fixture").await;
+    app.post(&format!("/api/v1/kb/articles/{p}/publish"), token, json!({})).await.expect(200);
+    (p, d, g)
 }
 
 struct People {
@@ -163,6 +214,9 @@ fn fill(template: &str, f: &Fixtures) -> String {
         .replace("{T}", &f.t.to_string())
         .replace("{C}", &f.c.to_string())
         .replace("{A}", &f.a.to_string())
+        .replace("{P}", &f.p.to_string())
+        .replace("{D}", &f.d.to_string())
+        .replace("{G}", &f.g.to_string())
         .replace("{RAND}", &Uuid::new_v4().simple().to_string()[..10])
 }
 

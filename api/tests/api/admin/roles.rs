@@ -6,7 +6,11 @@ use super::{audit_entries, my_permissions};
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(roles_and_permissions_are_listed, role_permissions_are_replaced_at_once);
+on_both_backends!(
+    roles_and_permissions_are_listed,
+    role_permissions_are_replaced_at_once,
+    an_upgrade_grants_new_permissions_once,
+);
 
 async fn roles_and_permissions_are_listed(app: TestApp) {
     let admin = app.admin().await;
@@ -15,10 +19,10 @@ async fn roles_and_permissions_are_listed(app: TestApp) {
         roles.body.as_array().map(|r| r.iter().filter_map(|r| r["name"].as_str()).collect()).unwrap_or_default();
     assert_eq!(names, ["employee", "agent", "team_lead", "manager", "admin"]);
     assert_eq!(roles.body[0]["permissions"], json!(["ticket:create", "ticket:view_own", "ticket:comment"]));
-    assert_eq!(roles.body[4]["permissions"].as_array().map(Vec::len), Some(16));
+    assert_eq!(roles.body[4]["permissions"].as_array().map(Vec::len), Some(18));
     let permissions = app.get("/api/v1/admin/permissions", &admin.access_token).await.expect(200);
     let all = permissions.body.as_array().cloned().unwrap_or_default();
-    assert_eq!(all.len(), 16);
+    assert_eq!(all.len(), 18);
     assert_eq!(all[0]["name"], "ticket:create");
     assert!(all.iter().all(|p| p["description"].as_str().is_some_and(|d| !d.is_empty())));
 }
@@ -60,4 +64,28 @@ async fn role_permissions_are_replaced_at_once(app: TestApp) {
     app.put("/api/v1/admin/roles/agent/permissions", token, json!({})).await.expect(422);
     assert_eq!(app.count_rows("role_permissions").await, grants);
     assert_eq!(app.count_rows("audit_logs").await, audits);
+}
+
+/// A permission added by an upgrade reaches the built-in roles whose defaults have it, while
+/// roles keep what admins chose for the permissions that existed before.
+async fn an_upgrade_grants_new_permissions_once(app: TestApp) {
+    use sea_orm::ConnectionTrait;
+    let admin = app.admin().await;
+    let token = admin.access_token.as_str();
+    let body = json!({"permissions": ["ticket:create", "ticket:view_own"]});
+    app.put("/api/v1/admin/roles/agent/permissions", token, body).await.expect(200);
+    // As before the knowledge base existed: no kb permissions at all.
+    app.state.db.execute_unprepared("DELETE FROM permissions WHERE name LIKE 'kb:%'").await.expect("delete");
+    helpdesk_api::bootstrap::seed_roles(&app.state.db).await.expect("seed");
+    let roles = app.get("/api/v1/admin/roles", token).await.expect(200).body;
+    let of = |name: &str| {
+        roles.as_array().unwrap().iter().find(|r| r["name"] == name).map(|r| r["permissions"].clone()).unwrap()
+    };
+    assert_eq!(of("agent"), json!(["ticket:create", "ticket:view_own", "kb:write"]));
+    assert!(of("manager").as_array().unwrap().contains(&json!("kb:publish")));
+    assert!(!of("employee").as_array().unwrap().contains(&json!("kb:write")));
+    // Seeding again (every start) changes nothing further.
+    let grants = app.count_rows("role_permissions").await;
+    helpdesk_api::bootstrap::seed_roles(&app.state.db).await.expect("seed");
+    assert_eq!(app.count_rows("role_permissions").await, grants);
 }
