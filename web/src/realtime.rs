@@ -10,12 +10,12 @@
 //! [`use_realtime`] and [`watch_ticket`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared_types::realtime::{CLOSE_UNAUTHORIZED, ClientMessage, PresenceState, ServerMessage};
+use serde::Deserialize;
+use shared_types::realtime::{CLOSE_UNAUTHORIZED, ClientMessage, PresenceState};
 use shared_types::tickets::UserRef;
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
@@ -55,7 +55,8 @@ pub type Presence = Vec<(UserRef, PresenceState)>;
 struct Signals {
     state: ArcRwSignal<LinkState>,
     toasts: ArcRwSignal<Vec<Toast>>,
-    presence: ArcRwSignal<HashMap<Uuid, Presence>>,
+    /// Others' presence: ticket, user, state.
+    presence: ArcRwSignal<Vec<(Uuid, UserRef, PresenceState)>>,
 }
 
 /// The socket and what to restore on it after a reconnect.
@@ -71,10 +72,11 @@ struct Link {
     attempt: u32,
     /// Bumped by every connect and stop, so callbacks of an older socket do nothing.
     generation: u32,
-    /// Subscribed topics with the number of components that want each.
-    topics: HashMap<String, u32>,
+    /// Subscribed topics with the number of components that want each. (Short lists: a
+    /// map type would cost more WASM than the linear searches cost time.)
+    topics: Vec<(String, u32)>,
     /// This tab's presence per ticket.
-    present: HashMap<Uuid, PresenceState>,
+    present: Vec<(Uuid, PresenceState)>,
     next_toast: u32,
 }
 
@@ -83,7 +85,7 @@ thread_local! {
     static SIGNALS: Signals = Signals {
         state: ArcRwSignal::new(LinkState::Off),
         toasts: ArcRwSignal::new(Vec::new()),
-        presence: ArcRwSignal::new(HashMap::new()),
+        presence: ArcRwSignal::new(Vec::new()),
     };
 }
 
@@ -118,10 +120,10 @@ pub fn start() {
         let mut l = l.borrow_mut();
         let was = l.running;
         l.running = true;
-        *l.topics.entry("queue".into()).or_insert(0) += u32::from(!was);
         !was
     });
     if started {
+        subscribe("queue");
         signals().state.set(LinkState::Connecting);
         spawn_local(connect());
     }
@@ -135,15 +137,15 @@ pub fn stop() {
         l.ready = false;
         l.was_ready = false;
         l.generation += 1;
-        l.topics.remove("queue");
         l.socket.take()
     });
+    unsubscribe("queue");
     if let Some(socket) = socket {
         let _ = socket.close_with_code(1000);
     }
     let s = signals();
     s.state.set(LinkState::Off);
-    s.presence.set(HashMap::new());
+    s.presence.set(Vec::new());
     s.toasts.set(Vec::new());
 }
 
@@ -156,17 +158,17 @@ pub fn watch_ticket(id: Uuid) -> Signal<Presence> {
     on_cleanup(move || {
         set_presence(id, PresenceState::Left);
         unsubscribe(&topic);
-        signals().presence.update(|p| {
-            p.remove(&id);
-        });
+        signals().presence.update(|p| p.retain(|(t, ..)| *t != id));
     });
     let presence = signals().presence;
-    Signal::derive(move || presence.with(|p| p.get(&id).cloned().unwrap_or_default()))
+    Signal::derive(move || {
+        presence.with(|p| p.iter().filter(|(t, ..)| *t == id).map(|(_, u, s)| (u.clone(), *s)).collect())
+    })
 }
 
 /// Tells the others on a ticket whether this user is writing a reply or just viewing.
 pub fn set_replying(id: Uuid, replying: bool) {
-    if LINK.with(|l| l.borrow().present.contains_key(&id)) {
+    if LINK.with(|l| l.borrow().present.iter().any(|(t, _)| *t == id)) {
         set_presence(id, if replying { PresenceState::Replying } else { PresenceState::Viewing });
     }
 }
@@ -174,9 +176,16 @@ pub fn set_replying(id: Uuid, replying: bool) {
 fn subscribe(topic: &str) {
     let first = LINK.with(|l| {
         let mut l = l.borrow_mut();
-        let count = l.topics.entry(topic.to_owned()).or_insert(0);
-        *count += 1;
-        *count == 1
+        match l.topics.iter_mut().find(|(t, _)| t == topic) {
+            Some((_, count)) => {
+                *count += 1;
+                false
+            }
+            None => {
+                l.topics.push((topic.to_owned(), 1));
+                true
+            }
+        }
     });
     if first {
         send(&ClientMessage::Subscribe { topic: topic.to_owned() });
@@ -186,11 +195,11 @@ fn subscribe(topic: &str) {
 fn unsubscribe(topic: &str) {
     let last = LINK.with(|l| {
         let mut l = l.borrow_mut();
-        let Some(count) = l.topics.get_mut(topic) else { return false };
-        *count -= 1;
-        let last = *count == 0;
+        let Some(at) = l.topics.iter().position(|(t, _)| t == topic) else { return false };
+        l.topics[at].1 -= 1;
+        let last = l.topics[at].1 == 0;
         if last {
-            l.topics.remove(topic);
+            l.topics.swap_remove(at);
         }
         last
     });
@@ -202,10 +211,18 @@ fn unsubscribe(topic: &str) {
 fn set_presence(ticket_id: Uuid, state: PresenceState) {
     let changed = LINK.with(|l| {
         let mut l = l.borrow_mut();
-        if state == PresenceState::Left {
-            l.present.remove(&ticket_id).is_some()
-        } else {
-            l.present.insert(ticket_id, state) != Some(state)
+        let at = l.present.iter().position(|(t, _)| *t == ticket_id);
+        match (at, state) {
+            (None, PresenceState::Left) => false,
+            (Some(at), PresenceState::Left) => {
+                l.present.swap_remove(at);
+                true
+            }
+            (Some(at), _) => std::mem::replace(&mut l.present[at].1, state) != state,
+            (None, _) => {
+                l.present.push((ticket_id, state));
+                true
+            }
         }
     });
     if changed {
@@ -289,7 +306,7 @@ fn retry(generation: u32, unauthorized: bool) {
     });
     let s = signals();
     // Presence seen before is no longer known to be true.
-    s.presence.set(HashMap::new());
+    s.presence.set(Vec::new());
     let Some(attempt) = attempt else { return };
     s.state.set(LinkState::Connecting);
     let ceiling = 1000.0 * f64::from(2u32.saturating_pow(attempt.min(6) - 1)).min(30.0);
@@ -310,28 +327,42 @@ fn retry(generation: u32, unauthorized: bool) {
     );
 }
 
+/// The fields of `shared_types::realtime::ServerMessage` this client acts on. Read as one flat
+/// struct rather than the tagged enum: the enum's generated decoder cost the WASM several
+/// times more, and unknown message types and fields are ignored either way.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Incoming {
+    #[serde(rename = "type")]
+    kind: String,
+    ticket_id: Option<Uuid>,
+    message: Option<String>,
+    user: Option<UserRef>,
+    state: Option<PresenceState>,
+}
+
 fn receive(text: &str) {
-    let Ok(message) = serde_json::from_str::<ServerMessage>(text) else { return };
-    match message {
-        ServerMessage::Ready { .. } => on_ready(),
-        ServerMessage::TicketCreated { .. } => invalidate("tickets"),
-        ServerMessage::TicketUpdated { ticket_id, .. }
-        | ServerMessage::TicketAssigned { ticket_id, .. }
-        | ServerMessage::TicketCommented { ticket_id, .. } => {
+    let Ok(m) = serde_json::from_str::<Incoming>(text) else { return };
+    match (m.kind.as_str(), m.ticket_id) {
+        ("ready", _) => on_ready(),
+        ("ticket.created", _) => invalidate("tickets"),
+        ("ticket.updated" | "ticket.assigned" | "ticket.commented", Some(id)) => {
             invalidate("tickets");
-            invalidate(&format!("ticket:{ticket_id}"));
-            invalidate(&format!("ticket-history:{ticket_id}"));
+            invalidate(&format!("ticket:{id}"));
+            invalidate(&format!("ticket-history:{id}"));
         }
-        ServerMessage::Notification { ticket_id, message } => toast(ticket_id, message),
-        ServerMessage::PresenceChanged { ticket_id, user, state } => signals().presence.update(|p| {
-            let here = p.entry(ticket_id).or_default();
-            here.retain(|(u, _)| u.id != user.id);
-            if state != PresenceState::Left {
-                here.push((user, state));
-            }
-        }),
-        ServerMessage::Resync => invalidate(""),
-        ServerMessage::Error { .. } | ServerMessage::Pong => {}
+        ("notification", Some(id)) => toast(id, m.message.unwrap_or_default()),
+        ("presence.changed", Some(id)) => {
+            let (Some(user), Some(state)) = (m.user, m.state) else { return };
+            signals().presence.update(|p| {
+                p.retain(|(t, u, _)| *t != id || u.id != user.id);
+                if state != PresenceState::Left {
+                    p.push((id, user, state));
+                }
+            });
+        }
+        ("resync", _) => invalidate(""),
+        _ => {}
     }
 }
 
@@ -343,7 +374,7 @@ fn on_ready() {
         l.ready = true;
         l.attempt = 0;
         let refetch = std::mem::replace(&mut l.was_ready, true);
-        (l.topics.keys().cloned().collect::<Vec<_>>(), l.present.clone(), refetch)
+        (l.topics.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(), l.present.clone(), refetch)
     });
     for topic in topics {
         send(&ClientMessage::Subscribe { topic });

@@ -228,8 +228,13 @@ fn LiveDot() -> impl IntoView {
         LinkState::Connecting => "Reconnecting live updates…",
         LinkState::Off => "Live updates off",
     };
+    let state = move || match live.get() {
+        LinkState::Live => "live",
+        LinkState::Connecting => "connecting",
+        LinkState::Off => "off",
+    };
     view! {
-        <span class="live-dot" data-state=move || format!("{:?}", live.get()).to_lowercase() title=label>
+        <span class="live-dot" data-state=state title=label>
             <span class="visually-hidden">{label}</span>
         </span>
     }
@@ -241,14 +246,23 @@ fn Toasts() -> impl IntoView {
     let toasts = use_realtime().toasts;
     view! {
         <div class="toasts" role="status" aria-live="polite">
-            <For each=move || toasts.get() key=|t| t.id let(toast)>
-                <div class="toast">
-                    <a href=format!("/tickets/{}", toast.ticket_id)>{toast.message}</a>
-                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| realtime::dismiss(toast.id)>
-                        "×"
-                    </button>
-                </div>
-            </For>
+            {move || {
+                toasts
+                    .get()
+                    .into_iter()
+                    .map(|toast| {
+                        let id = toast.id;
+                        view! {
+                            <div class="toast">
+                                <a href=format!("/tickets/{}", toast.ticket_id)>{toast.message}</a>
+                                <button class="toast-close" aria-label="Dismiss" on:click=move |_| realtime::dismiss(id)>
+                                    "×"
+                                </button>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
         </div>
     }
 }
