@@ -25,8 +25,10 @@ pub struct UserDto {
     /// Deactivated users cannot sign in.
     pub is_active: bool,
     /// When the user last signed in.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub last_login_at: Option<DateTime<Utc>>,
     /// When the account was created.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -134,6 +136,7 @@ pub struct TeamDto {
     /// Number of members.
     pub member_count: u64,
     /// When it was created.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -159,6 +162,7 @@ pub struct TeamMemberDto {
     /// `member` or `lead`.
     pub role: String,
     /// When they joined.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub joined_at: DateTime<Utc>,
 }
 
@@ -220,6 +224,7 @@ pub struct AuditLogDto {
     /// The entry's id.
     pub id: Uuid,
     /// When it happened.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub timestamp: DateTime<Utc>,
     /// Who did it, if a user.
     pub user_id: Option<Uuid>,

@@ -11,6 +11,7 @@ pub mod kb;
 pub mod permissions;
 pub mod realtime;
 pub mod tickets;
+pub mod time;
 pub mod validation;
 
 pub use common::{ErrorBody, ListResponse, PageLinks, PageMeta};

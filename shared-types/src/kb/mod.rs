@@ -113,10 +113,13 @@ pub struct KbArticleSummaryDto {
     /// The row version, for `If-Match` (also the `ETag`).
     pub version: i32,
     /// When it was first published.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub published_at: Option<DateTime<Utc>>,
     /// When it was created.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -150,6 +153,7 @@ pub struct KbVersionSummaryDto {
     /// Why, e.g. `created`, `restored version 2`.
     pub note: Option<String>,
     /// When it was saved.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -200,6 +204,7 @@ pub struct KbRatingDto {
     /// Who (shown to writers only).
     pub user: Option<UserRef>,
     /// When they last answered.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -232,6 +237,7 @@ pub struct KbCategoryDto {
     /// The parent, for a subcategory.
     pub parent_id: Option<Uuid>,
     /// When it was created.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -247,6 +253,7 @@ pub struct KbDeflectionDto {
     /// What the person had typed.
     pub query: String,
     /// When.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -151,14 +151,19 @@ pub struct TicketDto {
     /// Free-form labels.
     pub tags: Vec<String>,
     /// When a first response is due.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub sla_response_deadline: Option<DateTime<Utc>>,
     /// When a resolution is due.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub sla_resolution_deadline: Option<DateTime<Utc>>,
     /// When an agent first answered.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub first_response_at: Option<DateTime<Utc>>,
     /// When it was last resolved.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub resolved_at: Option<DateTime<Utc>>,
     /// When it was closed.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub closed_at: Option<DateTime<Utc>>,
     /// Whether the SLA clock is paused.
     pub sla_paused: bool,
@@ -173,8 +178,10 @@ pub struct TicketDto {
     /// The model that made the suggestion.
     pub ai_model_version: Option<String>,
     /// When it was raised.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// Optimistic-concurrency version; also sent as the `ETag` header.
     pub version: i32,
@@ -196,6 +203,7 @@ pub struct CommentDto {
     /// Internal notes are visible only to people with `ticket:comment_internal`.
     pub internal: bool,
     /// When it was written.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -227,6 +235,7 @@ pub struct HistoryEntryDto {
     /// Who made the change.
     pub actor: Option<UserRef>,
     /// When.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -118,8 +118,18 @@ pub async fn call<T: DeserializeOwned>(
         None => None,
     };
     let text = exchange(method, path, json, opts).await?;
-    let source = if text.is_empty() { "null" } else { text.as_str() };
+    decode(&text)
+}
+
+/// Decodes an answer's JSON text (an empty body reads as `null`).
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let source = if text.is_empty() { "null" } else { text };
     serde_json::from_str(source).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// GET, answering the body's text for the caller to decode.
+pub async fn get_text(path: &str) -> Result<String, ApiError> {
+    exchange(GET, path, None, Call::default()).await
 }
 
 /// Sends, renews the token once on 401, and answers the body of a 2xx response.

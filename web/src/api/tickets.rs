@@ -8,7 +8,7 @@ use shared_types::tickets::{
 };
 use uuid::Uuid;
 
-use super::{ApiError, Call, GET, PATCH, call, get, post, query_string};
+use super::{ApiError, Call, PATCH, call, decode, get, get_text, post, query_string};
 
 /// `GET /api/v1/tickets` with filters, sort and paging.
 pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, ApiError> {
@@ -16,8 +16,20 @@ pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, Ap
 }
 
 /// `GET /api/v1/tickets/{id}` with its comments and version tag.
+///
+/// The answer is a ticket with a `comments` field beside its own (`TicketDetailDto` flattens
+/// the ticket). It is read here as a ticket and, separately, as its thread: serde's decoder for
+/// flattened fields buffers the whole object first and cost the WASM a second copy of the
+/// ticket's decoder.
 pub async fn get_one(id: Uuid) -> Result<TicketDetailDto, ApiError> {
-    call(GET, &format!("/api/v1/tickets/{id}"), None::<&()>, Call::default()).await
+    #[derive(serde::Deserialize)]
+    struct Thread {
+        comments: Vec<CommentDto>,
+    }
+    let text = get_text(&format!("/api/v1/tickets/{id}")).await?;
+    let ticket: TicketDto = decode(&text)?;
+    let Thread { comments } = decode(&text)?;
+    Ok(TicketDetailDto { ticket, comments })
 }
 
 /// `GET /api/v1/tickets/{id}/history`.
