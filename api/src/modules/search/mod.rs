@@ -21,7 +21,7 @@ use futures_util::future::BoxFuture;
 
 pub use embedding::{Embedder, EmbeddingOptions, EmbeddingStatus};
 pub use fusion::{Component, Fusion};
-pub use index::{SearchConfig, SearchIndex};
+pub use index::{DocumentText, PreparedDocument, SearchConfig, SearchIndex};
 pub use minilm::MiniLm;
 
 /// An article as search sees it.

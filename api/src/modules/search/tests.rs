@@ -53,7 +53,11 @@ fn doc(id: i64, title: &str, category: &str, tags: &[&str], body: &str, publishe
 }
 
 fn sample_index(embedder: Option<Arc<dyn Embedder>>) -> SearchIndex {
-    let status = if embedder.is_some() { ok_status() } else { EmbeddingStatus { status: "disabled".into(), model: None, detail: None } };
+    let status = if embedder.is_some() {
+        ok_status()
+    } else {
+        EmbeddingStatus { status: "disabled".into(), model: None, detail: None }
+    };
     let index = SearchIndex::new(embedder, status, SearchConfig::default());
     index
         .upsert_blocking(vec![
