@@ -8,8 +8,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# The wasm target and the pinned Trunk, wasm-bindgen and wasm-opt; each is skipped when present.
-"$ROOT/scripts/setup.sh" --wasm --trunk
+# The wasm target, the pinned Trunk, wasm-bindgen and wasm-opt, and the search embedding model;
+# each is skipped when present.
+"$ROOT/scripts/setup.sh" --wasm --trunk --model
 
 # Trunk and cargo rebuild only what changed, so this is quick after the first time.
 trunk build --release

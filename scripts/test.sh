@@ -36,8 +36,8 @@ trap finish EXIT
 # The gzipped WASM must stay under this (phones on slow networks download it on first visit).
 WASM_GZIP_BUDGET=409600
 
-section "setup (services, wasm target, lint tools, Trunk, browser)"
-"$ROOT/scripts/setup.sh" --services --wasm --lint --trunk --browser
+section "setup (services, wasm target, lint tools, Trunk, browser, search model)"
+"$ROOT/scripts/setup.sh" --services --wasm --lint --trunk --browser --model
 
 section "cargo fmt --check"
 cargo fmt --all -- --check

@@ -1,6 +1,7 @@
 //! The `helpdesk` command line.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -59,6 +60,27 @@ enum Command {
         #[command(subcommand)]
         action: KbAction,
     },
+    /// Measure the AI features on judged data.
+    Eval {
+        #[command(subcommand)]
+        target: EvalTarget,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalTarget {
+    /// Knowledge-base search: nDCG@10 and recall@5 per mode; the last line is one JSON object.
+    Search {
+        /// Directory of article files (`kb-001.md`, ...).
+        #[arg(long)]
+        kb: PathBuf,
+        /// Judged queries, one JSON object a line.
+        #[arg(long)]
+        queries: PathBuf,
+        /// The embedding model directory; the `embedding_model_dir` setting when absent.
+        #[arg(long)]
+        model_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,7 +89,7 @@ enum KbAction {
     /// articles; an article whose `id` exists is updated only when it changed.
     Import {
         /// The directory holding `*.md` files.
-        dir: std::path::PathBuf,
+        dir: PathBuf,
     },
 }
 
@@ -114,6 +136,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             create_user(&email, &name, &role).await
         }
         Command::Kb { action: KbAction::Import { dir } } => kb_import(&dir).await,
+        Command::Eval { target: EvalTarget::Search { kb, queries, model_dir } } => {
+            tokio::task::spawn_blocking(move || eval_search(&kb, &queries, model_dir)).await?
+        }
         Command::Seed { tickets, employees, teams, agents_per_team, password } => {
             let opts = crate::seed::SeedOptions { tickets, employees, teams, agents_per_team, password };
             seed(opts).await
@@ -223,7 +248,7 @@ async fn seed(opts: crate::seed::SeedOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn kb_import(dir: &std::path::Path) -> anyhow::Result<()> {
+async fn kb_import(dir: &Path) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     telemetry::init(&settings);
     let files = crate::modules::kb::files::read_dir(dir)?;
@@ -232,5 +257,32 @@ async fn kb_import(dir: &std::path::Path) -> anyhow::Result<()> {
     bootstrap::seed_roles(&conn).await?;
     let report = crate::modules::kb::import::import(&conn, &files).await?;
     println!("imported {} articles from {}: {report}", files.len(), dir.display());
+    Ok(())
+}
+
+fn eval_search(kb: &Path, queries: &Path, model_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    use crate::modules::search::{self, EmbeddingOptions, SearchConfig, SearchIndex, eval};
+    let settings = Settings::load()?;
+    telemetry::init(&settings);
+    let mut options = EmbeddingOptions::from_settings(&settings);
+    if let Some(dir) = model_dir {
+        options = EmbeddingOptions { model_dir: dir, enabled: true };
+    }
+    let (embedder, status) = search::embedding::load(&options);
+    let queries = eval::read_queries(queries)?;
+    let index = SearchIndex::new(embedder, status, SearchConfig::default());
+    let started = std::time::Instant::now();
+    let articles = eval::index_articles(&index, kb)?;
+    println!("indexed {articles} articles in {:.1}s; {} queries", started.elapsed().as_secs_f64(), queries.len());
+    if !index.embedding_status().is_ok() {
+        println!("semantic and hybrid skipped: {}", index.embedding_status().detail.unwrap_or_default());
+    }
+    let report = eval::report(&index, &queries)?;
+    for (mode, metrics) in [("lexical", report.lexical), ("semantic", report.semantic), ("hybrid", report.hybrid)] {
+        if let Some(m) = metrics {
+            println!("{mode:<8}  nDCG@10 {:.4}  recall@5 {:.4}", m.ndcg_at_10, m.recall_at_5);
+        }
+    }
+    println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }

@@ -112,6 +112,11 @@ pub struct Settings {
     pub oidc_allowed_domains: String,
     /// Load the demo knowledge base (90 articles, compiled in) when the knowledge base is empty.
     pub demo_data: bool,
+    /// Semantic (embedding) knowledge-base search; false leaves search lexical only.
+    pub search_embeddings: bool,
+    /// The sentence-embedding model directory (`config.json`, `tokenizer.json`,
+    /// `model.safetensors`); `<data_dir>/models/all-MiniLM-L6-v2` when unset.
+    pub embedding_model_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -148,6 +153,8 @@ impl Default for Settings {
             oidc_create_users: true,
             oidc_allowed_domains: String::new(),
             demo_data: false,
+            search_embeddings: true,
+            embedding_model_dir: None,
         }
     }
 }
@@ -275,6 +282,14 @@ impl Settings {
         }
     }
 
+    /// Where the sentence-embedding model is read from.
+    pub fn embedding_model_dir(&self) -> PathBuf {
+        match &self.embedding_model_dir {
+            Some(dir) => dir.clone(),
+            None => self.data_dir.join("models").join(crate::modules::search::embedding::MINILM_DIR_NAME),
+        }
+    }
+
     /// Whether cookies must carry the `Secure` attribute.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -355,6 +370,22 @@ mod tests {
             jail.set_env("HELPDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379");
             let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
             assert!(s.database_url.is_none() && s.redis_url.is_none());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_embedding_model_lives_in_the_data_directory_unless_named() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_DATA_DIR", "/srv/helpdesk");
+            let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert_eq!(s.embedding_model_dir(), Path::new("/srv/helpdesk/models/all-MiniLM-L6-v2"));
+            assert!(s.search_embeddings);
+            jail.set_env("HELPDESK_EMBEDDING_MODEL_DIR", "/opt/minilm");
+            jail.set_env("HELPDESK_SEARCH_EMBEDDINGS", "false");
+            let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert_eq!(s.embedding_model_dir(), Path::new("/opt/minilm"));
+            assert!(!s.search_embeddings);
             Ok(())
         });
     }

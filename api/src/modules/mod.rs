@@ -7,4 +7,5 @@ pub mod auth;
 pub mod health;
 pub mod kb;
 pub mod realtime;
+pub mod search;
 pub mod tickets;
