@@ -24,6 +24,7 @@ use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::password;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
+use crate::modules::kb::search_sync::KbSearch;
 use crate::modules::realtime::{self, Hub};
 use crate::modules::{admin, health, kb, tickets};
 use crate::openapi::ApiDoc;
@@ -72,6 +73,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
     let writer = db::Writer::new(&settings, &db).await?;
     let sso = Sso::from_settings(&settings)?.map(Arc::new);
     let hub = Hub::start(bus.clone(), access.clone(), db.clone());
+    let kb_search = KbSearch::new(&settings);
+    tokio::spawn(kb_search.clone().run(db.clone()));
     let state = AppState {
         db,
         writer,
@@ -86,6 +89,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
         decoy_hash: password::hash(password::generate()).await?,
         sso,
         hub,
+        kb_search,
     };
     Ok((state, first_admin))
 }

@@ -12,6 +12,7 @@ use crate::metrics::Metrics;
 use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
+use crate::modules::kb::search_sync::KbSearch;
 use crate::modules::realtime::Hub;
 use crate::settings::Settings;
 
@@ -44,4 +45,6 @@ pub struct AppState {
     pub sso: Option<Arc<Sso>>,
     /// This instance's realtime hub.
     pub hub: Hub,
+    /// The knowledge-base search index, kept in step with the articles.
+    pub kb_search: Arc<KbSearch>,
 }

@@ -32,6 +32,25 @@ pub struct Readiness {
     /// Redis, when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redis: Option<CheckResult>,
+    /// Knowledge-base search (informational: search degrades, the server stays ready).
+    pub search: SearchReadiness,
+}
+
+/// The knowledge-base search index.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchReadiness {
+    /// `ready`, or `building` until the first build from the database finished.
+    pub status: String,
+    /// `hybrid` with the embedding model, `lexical` without it.
+    pub mode: String,
+    /// Why semantic search is off, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Articles in the index.
+    pub documents: usize,
+    /// The last entry of the change log the index reflects.
+    pub applied_change: i64,
 }
 
 fn check(result: anyhow::Result<()>) -> CheckResult {
@@ -72,11 +91,21 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         )),
     };
     let ready = database.status == "ok" && redis.as_ref().is_none_or(|r| r.status == "ok");
+    let kb = &state.kb_search;
+    let embedding = kb.embedding_status();
+    let search = SearchReadiness {
+        status: if kb.is_ready() { "ready" } else { "building" }.into(),
+        mode: if embedding.is_ok() { "hybrid" } else { "lexical" }.into(),
+        detail: embedding.detail,
+        documents: kb.len(),
+        applied_change: kb.applied(),
+    };
     let body = Readiness {
         status: if ready { "ready" } else { "unavailable" }.into(),
         database_backend: format!("{backend:?}").to_lowercase(),
         database,
         redis,
+        search,
     };
     if ready { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
 }

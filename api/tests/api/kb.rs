@@ -6,6 +6,7 @@ mod articles;
 mod feedback;
 mod import;
 mod input;
+mod search;
 mod versions;
 
 use serde_json::{Value, json};

@@ -104,6 +104,7 @@ const ROUTES: &[Row] = &[
     ("PATCH", "/api/v1/admin/categories/{C}", Some(r#"{"description":"changed"}"#), [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/admin/audit-logs", None, [401, 403, 403, 403, 200, 200]),
     ("GET", "/api/v1/kb/articles", None, [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/kb/search?q=vpn", None, [401, 200, 200, 200, 200, 200]),
     (
         "POST",
         "/api/v1/kb/articles",

@@ -1,6 +1,7 @@
 //! Knowledge-base DTOs: articles, their versions, ratings, categories and deflections.
 
 mod requests;
+mod search;
 pub mod validation;
 
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use uuid::Uuid;
 use utoipa::ToSchema;
 
 pub use requests::*;
+pub use search::*;
 
 use crate::tickets::UserRef;
 

@@ -20,6 +20,7 @@ pub mod import;
 pub mod render;
 mod repo;
 pub mod search_feed;
+pub mod search_sync;
 mod service;
 mod versions;
 
@@ -29,9 +30,10 @@ pub use service::{ArticlePage, KbService};
 /// Registers `/kb` routes. `featured` and `categories` come before `articles/{id}`
 /// only for readability: their paths do not overlap.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    use handlers::{articles, categories, feedback, versions};
+    use handlers::{articles, categories, feedback, search, versions};
     cfg.service(
         utoipa_actix_web::scope("/kb")
+            .service(search::search)
             .service(articles::list)
             .service(articles::create)
             .service(articles::featured)

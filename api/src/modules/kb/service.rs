@@ -194,6 +194,8 @@ impl<'a> KbService<'a> {
     ) -> Result<(), ApiError> {
         audit::record(&txn, entry, client, now).await?;
         txn.commit().await?;
+        // The change log entry is committed: the index may read it now.
+        self.state.kb_search.nudge();
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod categories;
 pub mod feedback;
+pub mod search;
 pub mod versions;
 
 use std::future::{Ready, ready};
