@@ -323,6 +323,8 @@ fn receive(text: &str) {
             invalidate(&format!("ticket-history:{ticket_id}"));
         }
         ServerMessage::Notification { ticket_id, message } => toast(ticket_id, message),
+        // Stored notifications (job alerts for admins) are read from their list.
+        ServerMessage::NotificationCreated { .. } => invalidate("notifications"),
         ServerMessage::PresenceChanged { ticket_id, user, state } => signals().presence.update(|p| {
             let here = p.entry(ticket_id).or_default();
             here.retain(|(u, _)| u.id != user.id);
