@@ -30,6 +30,7 @@ use crate::helpers::TestApp;
 pub struct Run {
     pub job: Uuid,
     pub attempt: u32,
+    pub worker: String,
     pub started: DateTime<Utc>,
 }
 
@@ -57,7 +58,7 @@ impl Recorder {
     fn begin(&self, ctx: &JobContext) -> usize {
         let mut runs = self.runs.lock().unwrap();
         let before = runs.iter().filter(|r| r.job == ctx.id).count();
-        runs.push(Run { job: ctx.id, attempt: ctx.attempt, started: Utc::now() });
+        runs.push(Run { job: ctx.id, attempt: ctx.attempt, worker: ctx.worker.clone(), started: Utc::now() });
         if !self.running.lock().unwrap().insert(ctx.id) {
             self.overlaps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }

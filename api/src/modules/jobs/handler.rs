@@ -85,6 +85,8 @@ pub struct JobContext {
     pub kind: String,
     /// This run's number, from 1.
     pub attempt: u32,
+    /// The worker pool running it (its lease owner), for logs.
+    pub worker: String,
     /// Its input.
     pub payload: serde_json::Value,
     /// The database, for reads.

@@ -39,6 +39,22 @@ pub async fn insert(conn: &impl ConnectionTrait, model: job::Model) -> Result<Re
     }
 }
 
+/// Whether any job of `kind` is due. A plain read, so that idle polling never takes
+/// SQLite's write lock (or row locks on PostgreSQL).
+pub async fn any_due(conn: &impl ConnectionTrait, kind: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let first: Option<Uuid> = job::Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Kind.eq(kind))
+        .filter(Column::State.eq(QUEUED))
+        .filter(Column::RunAt.lte(now))
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(first.is_some())
+}
+
 /// Claims up to `limit` due queued jobs of `kind` for `owner` until `lease_until`, counting
 /// an attempt on each. PostgreSQL locks the chosen rows with `FOR UPDATE SKIP LOCKED`, so
 /// workers claiming at once each get different jobs; SQLite's write transaction already

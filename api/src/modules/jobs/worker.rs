@@ -153,6 +153,14 @@ impl Pool {
                 continue;
             }
             let now = self.deps.jobs.clock().now();
+            match store::any_due(&self.deps.db, kind, now).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, kind, "could not look for due jobs");
+                    continue;
+                }
+            }
             let claimed = match store::claim(
                 &self.deps.writer,
                 kind,
@@ -201,6 +209,7 @@ impl Pool {
                     id: job.id,
                     kind: kind.clone(),
                     attempt,
+                    worker: self.owner.clone(),
                     payload,
                     db: self.deps.db.clone(),
                     writer: self.deps.writer.clone(),

@@ -2,6 +2,7 @@
 //! worker's jobs run again once its lease expires, each kind's limit holds, and a shutdown
 //! lets running jobs finish or returns them to the queue.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +26,7 @@ async fn two_instances_on_postgres_share_200_jobs_and_never_run_one_twice() {
     let b = base.another_instance(kinds(), brisk).await;
     let txn = a.state.writer.begin().await.unwrap();
     for i in 0..200 {
-        let payload = json!({"n": i, "sleepMs": 5});
+        let payload = json!({"n": i, "sleepMs": 20});
         a.state.jobs.enqueue(&txn, "test.shared", &payload, EnqueueOptions::default()).await.unwrap();
     }
     txn.commit().await.unwrap();
@@ -38,6 +39,10 @@ async fn two_instances_on_postgres_share_200_jobs_and_never_run_one_twice() {
     ids.dedup();
     assert_eq!(ids.len(), 200, "every job ran");
     assert_eq!(runs.len(), 200, "no job ran twice");
+    // One instance alone needs a second (200 × 20 ms, 4 at a time); the other, polling every
+    // 50 ms and woken over Redis, takes its share meanwhile.
+    let workers: HashSet<&str> = runs.iter().map(|r| r.worker.as_str()).collect();
+    assert_eq!(workers.len(), 2, "both instances ran jobs");
     drop(b);
 }
 
