@@ -199,7 +199,8 @@ impl Pool {
         let kind = job.kind.clone();
         let attempt = u32::try_from(job.attempts).unwrap_or(1).max(1);
         let payload = serde_json::from_str(&job.payload);
-        let heartbeat = tokio::spawn(self.clone().keep_lease(job.id));
+        // Stops renewing when this run ends, however it ends (an interrupted run included).
+        let heartbeat = AbortOnDrop(tokio::spawn(self.clone().keep_lease(job.id)));
         self.deps.jobs.metrics().started(&kind);
         let started = Instant::now();
         let outcome = match payload {
@@ -221,7 +222,7 @@ impl Pool {
                     .unwrap_or_else(|_| Err(JobFailure::retry("the handler panicked")))
             }
         };
-        heartbeat.abort();
+        drop(heartbeat);
         let now = self.deps.jobs.clock().now();
         let (recorded, failed, dead) = match &outcome {
             Ok(()) => (store::succeed(&self.deps.writer, job.id, &self.owner, now).await, false, false),
@@ -280,6 +281,15 @@ impl Pool {
         };
         tracing::info!(owner = %self.owner, returned, "job workers stopped");
         returned
+    }
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
