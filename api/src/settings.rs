@@ -404,6 +404,19 @@ mod tests {
     }
 
     #[test]
+    fn job_settings_come_from_the_environment_and_are_checked() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_JOBS_POLL_INTERVAL_MS", "250");
+            let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert_eq!((s.jobs_poll_interval_ms, s.jobs_backlog_threshold), (250, 100));
+            jail.set_env("HELPDESK_JOBS_LEASE_SECS", "0");
+            let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+            assert!(err.unwrap_or_default().contains("HELPDESK_JOBS_LEASE_SECS"));
+            Ok(())
+        });
+    }
+
+    #[test]
     fn secrets_do_not_print() {
         let s = Settings { jwt_secret: Some(Secret::new("x".repeat(40))), ..Settings::default() };
         assert!(!format!("{s:?}").contains("xxxx"));
