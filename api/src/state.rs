@@ -12,6 +12,7 @@ use crate::metrics::Metrics;
 use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
+use crate::modules::jobs::Jobs;
 use crate::modules::realtime::Hub;
 use crate::settings::Settings;
 
@@ -44,4 +45,6 @@ pub struct AppState {
     pub sso: Option<Arc<Sso>>,
     /// This instance's realtime hub.
     pub hub: Hub,
+    /// Background jobs: enqueue, wake, and the registered kinds.
+    pub jobs: Jobs,
 }

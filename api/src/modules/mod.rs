@@ -5,6 +5,8 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod jobs;
 pub mod kb;
+pub mod notifications;
 pub mod realtime;
 pub mod tickets;
