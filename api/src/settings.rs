@@ -117,6 +117,23 @@ pub struct Settings {
     /// The sentence-embedding model directory (`config.json`, `tokenizer.json`,
     /// `model.safetensors`); `<data_dir>/models/all-MiniLM-L6-v2` when unset.
     pub embedding_model_dir: Option<PathBuf>,
+    /// Run background jobs in this instance. Off, the instance still enqueues jobs (in the
+    /// transactions of the changes that need them) and other instances run them.
+    pub jobs_enabled: bool,
+    /// Milliseconds between looks for due jobs when nothing woke the workers sooner.
+    pub jobs_poll_interval_ms: u64,
+    /// Seconds a claimed job's lease lasts; renewed while the job runs, so only a worker that
+    /// died loses it, and its jobs run again once it expires.
+    pub jobs_lease_secs: u64,
+    /// Seconds a stopping instance waits for running jobs before returning them to the queue.
+    pub jobs_shutdown_grace_secs: u64,
+    /// Seconds between housekeeping rounds: expired leases, queue gauges, the backlog alert,
+    /// purging old finished jobs.
+    pub jobs_maintenance_interval_secs: u64,
+    /// Days succeeded jobs are kept before they are deleted (dead jobs stay until discarded).
+    pub jobs_retention_days: u64,
+    /// Queued jobs over which admins get a notification (once, until the queue drains).
+    pub jobs_backlog_threshold: u64,
 }
 
 impl Default for Settings {
@@ -155,6 +172,13 @@ impl Default for Settings {
             demo_data: false,
             search_embeddings: true,
             embedding_model_dir: None,
+            jobs_enabled: true,
+            jobs_poll_interval_ms: 1000,
+            jobs_lease_secs: 60,
+            jobs_shutdown_grace_secs: 10,
+            jobs_maintenance_interval_secs: 30,
+            jobs_retention_days: 7,
+            jobs_backlog_threshold: 100,
         }
     }
 }
@@ -254,7 +278,27 @@ impl Settings {
         {
             return Err(invalid("admin_email", "must be an e-mail address"));
         }
+        self.validate_jobs()?;
         self.validate_oidc()
+    }
+
+    fn validate_jobs(&self) -> Result<(), SettingsError> {
+        if !(10..=60_000).contains(&self.jobs_poll_interval_ms) {
+            return Err(invalid("jobs_poll_interval_ms", "must be between 10 and 60000"));
+        }
+        if !(1..=3600).contains(&self.jobs_lease_secs) {
+            return Err(invalid("jobs_lease_secs", "must be between 1 and 3600"));
+        }
+        if self.jobs_maintenance_interval_secs == 0 {
+            return Err(invalid("jobs_maintenance_interval_secs", "must be at least 1"));
+        }
+        if self.jobs_retention_days == 0 {
+            return Err(invalid("jobs_retention_days", "must be at least 1"));
+        }
+        if self.jobs_backlog_threshold == 0 {
+            return Err(invalid("jobs_backlog_threshold", "must be at least 1"));
+        }
+        Ok(())
     }
 
     fn validate_oidc(&self) -> Result<(), SettingsError> {
@@ -386,6 +430,19 @@ mod tests {
             let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
             assert_eq!(s.embedding_model_dir(), Path::new("/opt/minilm"));
             assert!(!s.search_embeddings);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn job_settings_come_from_the_environment_and_are_checked() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HELPDESK_JOBS_POLL_INTERVAL_MS", "250");
+            let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+            assert_eq!((s.jobs_poll_interval_ms, s.jobs_backlog_threshold), (250, 100));
+            jail.set_env("HELPDESK_JOBS_LEASE_SECS", "0");
+            let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+            assert!(err.unwrap_or_default().contains("HELPDESK_JOBS_LEASE_SECS"));
             Ok(())
         });
     }

@@ -25,8 +25,9 @@ use crate::modules::auth::password;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
 use crate::modules::kb::search_sync::KbSearch;
+use crate::modules::jobs::{self, JobMetrics, JobRegistry, Jobs, WorkerConfig, WorkerDeps, WorkerPool};
 use crate::modules::realtime::{self, Hub};
-use crate::modules::{admin, health, kb, tickets};
+use crate::modules::{admin, health, kb, notifications, tickets};
 use crate::openapi::ApiDoc;
 use crate::settings::Settings;
 use crate::spa;
@@ -40,13 +41,15 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(tickets::configure)
             .configure(admin::configure)
             .configure(kb::configure)
+            .configure(notifications::configure)
             .configure(realtime::configure),
     );
 }
 
 /// Connects to everything and prepares the shared state: migrations run,
-/// roles are seeded and the first admin exists afterwards.
-pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstAdmin)> {
+/// roles are seeded and the first admin exists afterwards. `job_kinds` are the
+/// background jobs this instance can enqueue and run.
+pub async fn build_state(settings: Settings, job_kinds: JobRegistry) -> anyhow::Result<(AppState, FirstAdmin)> {
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
     bootstrap::seed_roles(&db).await?;
@@ -75,6 +78,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
     let hub = Hub::start(bus.clone(), access.clone(), db.clone());
     let kb_search = KbSearch::new(&settings);
     tokio::spawn(kb_search.clone().run(db.clone()));
+    let metrics = Metrics::new()?;
+    let clock: Arc<dyn crate::infra::clock::Clock> = Arc::new(SystemClock);
+    let jobs = Jobs::new(job_kinds, bus.clone(), clock.clone(), JobMetrics::register(metrics.registry())?);
     let state = AppState {
         db,
         writer,
@@ -84,12 +90,13 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<(AppState, FirstA
         bus,
         access,
         throttle,
-        clock: Arc::new(SystemClock),
-        metrics: Metrics::new()?,
+        clock,
+        metrics,
         decoy_hash: password::hash(password::generate()).await?,
         sso,
         hub,
         kb_search,
+        jobs,
     };
     Ok((state, first_admin))
 }
@@ -101,16 +108,27 @@ pub struct Application {
     /// What the first start did about the admin account.
     pub first_admin: FirstAdmin,
     state: web::Data<AppState>,
+    job_workers: Option<WorkerPool>,
 }
 
 impl Application {
     /// Builds everything and binds (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_jobs(settings, jobs::builtin()).await
+    }
+
+    /// Like [`Application::build`], running the job kinds of `job_kinds` (tests register
+    /// kinds of their own this way).
+    pub async fn build_with_jobs(settings: Settings, job_kinds: JobRegistry) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
-        let (state, first_admin) = build_state(settings).await?;
+        let (state, first_admin) = build_state(settings, job_kinds).await?;
         let state = web::Data::new(state);
+        let job_workers = state.settings.jobs_enabled.then(|| {
+            let deps = WorkerDeps { db: state.db.clone(), writer: state.writer.clone(), jobs: state.jobs.clone() };
+            WorkerPool::start(deps, WorkerConfig::from_settings(&state.settings))
+        });
         let doc = crate::openapi::document();
         let data = state.clone();
         let mut server = HttpServer::new(move || {
@@ -153,7 +171,7 @@ impl Application {
         if let Some(n) = workers {
             server = server.workers(n);
         }
-        Ok(Self { port, server: server.run(), first_admin, state })
+        Ok(Self { port, server: server.run(), first_admin, state, job_workers })
     }
 
     /// The bound port.
@@ -166,8 +184,13 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until a shutdown signal.
+    /// Serves until a shutdown signal, then stops the job workers: they claim nothing more,
+    /// running jobs get `jobs_shutdown_grace_secs` to finish, and the rest go back to the queue.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(workers) = self.job_workers {
+            workers.shutdown().await;
+        }
+        served
     }
 }

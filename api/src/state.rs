@@ -13,6 +13,7 @@ use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
 use crate::modules::kb::search_sync::KbSearch;
+use crate::modules::jobs::Jobs;
 use crate::modules::realtime::Hub;
 use crate::settings::Settings;
 
@@ -47,4 +48,6 @@ pub struct AppState {
     pub hub: Hub,
     /// The knowledge-base search index, kept in step with the articles.
     pub kb_search: Arc<KbSearch>,
+    /// Background jobs: enqueue, wake, and the registered kinds.
+    pub jobs: Jobs,
 }

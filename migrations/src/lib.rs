@@ -7,6 +7,7 @@ mod m20261126_000001_identity;
 mod m20261126_000002_tickets;
 mod m20261126_000003_category_team;
 mod m20261126_000004_knowledge_base;
+mod m20261126_000005_jobs;
 mod util;
 
 /// Every migration, oldest first.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_tickets::Migration),
             Box::new(m20261126_000003_category_team::Migration),
             Box::new(m20261126_000004_knowledge_base::Migration),
+            Box::new(m20261126_000005_jobs::Migration),
         ]
     }
 }

@@ -7,7 +7,9 @@
 pub mod admin;
 pub mod auth;
 pub mod common;
+pub mod jobs;
 pub mod kb;
+pub mod notifications;
 pub mod permissions;
 pub mod realtime;
 pub mod tickets;

@@ -63,11 +63,14 @@ pub enum Permission {
     /// Publish, unpublish, archive and feature articles; manage knowledge-base categories.
     #[serde(rename = "kb:publish")]
     KbPublish,
+    /// See the background job queues; retry and discard jobs; receive queue alerts.
+    #[serde(rename = "admin:jobs")]
+    AdminJobs,
 }
 
 impl Permission {
     /// Every permission, in a stable order.
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::TicketCreate,
         Permission::TicketViewOwn,
         Permission::TicketViewTeam,
@@ -86,6 +89,7 @@ impl Permission {
         Permission::AuditView,
         Permission::KbWrite,
         Permission::KbPublish,
+        Permission::AdminJobs,
     ];
 
     /// The wire name, e.g. `ticket:create`.
@@ -109,6 +113,7 @@ impl Permission {
             Permission::AuditView => "audit:view",
             Permission::KbWrite => "kb:write",
             Permission::KbPublish => "kb:publish",
+            Permission::AdminJobs => "admin:jobs",
         }
     }
 
@@ -138,6 +143,7 @@ impl Permission {
             Permission::AuditView => "Read the audit log",
             Permission::KbWrite => "Write knowledge-base articles",
             Permission::KbPublish => "Publish, archive and feature knowledge-base articles",
+            Permission::AdminJobs => "See background job queues, retry and discard jobs",
         }
     }
 }
@@ -238,5 +244,6 @@ mod tests {
         assert!(!employee.contains(&Permission::KbWrite));
         assert!(RoleName::Manager.default_permissions().contains(&Permission::KbPublish));
         assert_eq!(RoleName::Admin.default_permissions().len(), Permission::ALL.len());
+        assert!(!RoleName::Manager.default_permissions().contains(&Permission::AdminJobs));
     }
 }

@@ -11,7 +11,9 @@
 //!    may see that ticket at that moment; internal notes only to those who may read them.
 //! 4. `{"type":"presence","ticketId":...,"state":"viewing"|"replying"|"left"}` tells the others
 //!    on that ticket; they get `presence.changed`. Closing the socket clears it.
-//! 5. `ping` gets `pong`. `resync` means events may have been missed (the server lost its
+//! 5. Stored in-app notifications (`notification.created`) reach every socket of their
+//!    recipients without a subscription; `notification` (a ticket assigned to you) is unchanged.
+//! 6. `ping` gets `pong`. `resync` means events may have been missed (the server lost its
 //!    connection to Redis): refetch what is on screen.
 
 use serde::{Deserialize, Serialize};
@@ -130,11 +132,24 @@ pub enum ServerMessage {
         /// The new assignee's id, if any.
         assignee_id: Option<Uuid>,
     },
-    /// Something for this user in particular (a ticket assigned to them).
+    /// Something for this user in particular (a ticket assigned to them). Other kinds of
+    /// notification come as `notification.created`.
     #[serde(rename = "notification")]
     Notification {
         /// The ticket it is about.
         ticket_id: Uuid,
+        /// A sentence for people.
+        message: String,
+    },
+    /// An in-app notification for this user, stored and listed by `GET /api/v1/notifications`
+    /// (such as the job-backlog alert for holders of `admin:jobs`). Sent to every socket of
+    /// its recipients, whatever they subscribed to.
+    #[serde(rename = "notification.created")]
+    NotificationCreated {
+        /// The notification.
+        notification_id: Uuid,
+        /// What it is about, e.g. `jobs.backlog`.
+        kind: String,
         /// A sentence for people.
         message: String,
     },

@@ -361,6 +361,8 @@ fn receive(text: &str) {
                 }
             });
         }
+        // Stored notifications (job alerts for admins) are read from their list.
+        ("notification.created", _) => invalidate("notifications"),
         ("resync", _) => invalidate(""),
         _ => {}
     }

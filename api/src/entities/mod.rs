@@ -2,12 +2,15 @@
 //! handlers answer with the DTOs of `shared-types`.
 
 pub mod audit_log;
+pub mod job;
 pub mod kb_article;
 pub mod kb_article_rating;
 pub mod kb_article_tag;
 pub mod kb_article_version;
 pub mod kb_category;
 pub mod kb_deflection;
+pub mod notification;
+pub mod notification_read;
 pub mod permission;
 pub mod refresh_token;
 pub mod role;

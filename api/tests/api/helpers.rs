@@ -159,6 +159,15 @@ impl TestApp {
 
     /// Starts a server on `backend`, letting `tweak` adjust the settings.
     pub async fn spawn(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_with_jobs(backend, tweak, helpdesk_api::modules::jobs::builtin()).await
+    }
+
+    /// Like [`TestApp::spawn`], running the job kinds of `jobs`.
+    pub async fn spawn_with_jobs(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Settings),
+        jobs: helpdesk_api::modules::jobs::JobRegistry,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Self::settings(dir.path());
         let redis_prefix = format!("hdtest{}", Uuid::new_v4().simple());
@@ -178,7 +187,7 @@ impl TestApp {
         }
         tweak(&mut settings);
         let database_url = settings.database_url();
-        let app = Application::build(settings).await.expect("build application");
+        let app = Application::build_with_jobs(settings, jobs).await.expect("build application");
         let port = app.port();
         let state = app.state();
         tokio::spawn(app.run_until_stopped());
@@ -210,6 +219,30 @@ impl TestApp {
             s.redis_url = Some(Secret::new(redis_url));
             s.redis_prefix = prefix;
         })
+        .await
+    }
+
+    /// Another instance on this one's database (and Redis prefix, on PostgreSQL), running the
+    /// job kinds of `jobs`, as a restarted or an additional server process would.
+    pub async fn another_instance(
+        &self,
+        jobs: helpdesk_api::modules::jobs::JobRegistry,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        let (db, prefix, backend) = (self.database_url.clone(), self.redis_prefix.clone(), self.backend);
+        // Labelled SQLite so that it neither creates nor drops a database of its own.
+        TestApp::spawn_with_jobs(
+            Backend::Sqlite,
+            move |s| {
+                s.database_url = Some(Secret::new(db));
+                if backend == Backend::Postgres {
+                    s.redis_url = Some(Secret::new(redis_url()));
+                    s.redis_prefix = prefix;
+                }
+                tweak(s);
+            },
+            jobs,
+        )
         .await
     }
 

@@ -21,7 +21,8 @@ const ROLES: [&str; 6] = ["anonymous", "employee", "agent", "team_lead", "manage
 /// `{Y}` a ticket raised by another employee outside any team, `{Z}` a ticket
 /// in the team assigned to the team lead, `{U}` a fresh employee account,
 /// `{T}` a fresh team, `{C}` a fresh category, `{A}` the agent's id, `{P}` a published
-/// knowledge-base article, `{D}` a draft article, `{G}` a knowledge-base category.
+/// knowledge-base article, `{D}` a draft article, `{G}` a knowledge-base category, `{N}` an id
+/// nothing has.
 type Row = (&'static str, &'static str, Option<&'static str>, [u16; 6]);
 
 const ROUTES: &[Row] = &[
@@ -103,6 +104,13 @@ const ROUTES: &[Row] = &[
     ("POST", "/api/v1/admin/categories", Some(r#"{"name":"Matrix {RAND}"}"#), [401, 403, 403, 403, 403, 201]),
     ("PATCH", "/api/v1/admin/categories/{C}", Some(r#"{"description":"changed"}"#), [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/admin/audit-logs", None, [401, 403, 403, 403, 200, 200]),
+    ("GET", "/api/v1/admin/jobs/stats", None, [401, 403, 403, 403, 403, 200]),
+    ("GET", "/api/v1/admin/jobs?state=dead", None, [401, 403, 403, 403, 403, 200]),
+    // No such job: the admin passes the permission check and learns it is missing.
+    ("POST", "/api/v1/admin/jobs/{N}/retry", None, [401, 403, 403, 403, 403, 404]),
+    ("DELETE", "/api/v1/admin/jobs/{N}", None, [401, 403, 403, 403, 403, 404]),
+    ("GET", "/api/v1/notifications", None, [401, 200, 200, 200, 200, 200]),
+    ("POST", "/api/v1/notifications/{N}/read", None, [401, 404, 404, 404, 404, 404]),
     ("GET", "/api/v1/kb/articles", None, [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/kb/search?q=vpn", None, [401, 200, 200, 200, 200, 200]),
     (
@@ -218,6 +226,7 @@ fn fill(template: &str, f: &Fixtures) -> String {
         .replace("{P}", &f.p.to_string())
         .replace("{D}", &f.d.to_string())
         .replace("{G}", &f.g.to_string())
+        .replace("{N}", &Uuid::nil().to_string())
         .replace("{RAND}", &Uuid::new_v4().simple().to_string()[..10])
 }
 

@@ -78,7 +78,8 @@ on_both_backends!(
     the_first_message_must_authenticate,
     events_reach_only_those_who_may_see_them,
     presence_comes_and_goes,
-    a_late_arrival_learns_who_is_already_there
+    a_late_arrival_learns_who_is_already_there,
+    a_job_backlog_alert_reaches_admins_sockets
 );
 
 async fn the_first_message_must_authenticate(app: TestApp) {
@@ -264,4 +265,25 @@ async fn delivery_survives_redis_restarting() {
         }
     }
     panic!("delivery did not resume after Redis came back");
+}
+
+/// A stored notification for `admin:jobs` reaches admins' sockets without a subscription.
+async fn a_job_backlog_alert_reaches_admins_sockets(base: TestApp) {
+    use crate::jobs::{Recorder, TestJob, brisk_config, deps, enqueue, registry};
+    use helpdesk_api::modules::jobs::{EnqueueOptions, WorkerConfig, housekeeping};
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let app =
+        base.another_instance(registry(vec![TestJob::new("test.rt", &recorder)]), |s| s.jobs_enabled = false).await;
+    let admin = app.admin().await;
+    let mut ws = signed_in(&app, &admin, &[]).await;
+    let later =
+        || EnqueueOptions { run_at: Some(chrono::Utc::now() + chrono::TimeDelta::hours(1)), ..Default::default() };
+    for _ in 0..2 {
+        enqueue(&app, "test.rt", json!({}), later()).await;
+    }
+    housekeeping::round(&deps(&app), &WorkerConfig { backlog_threshold: 1, ..brisk_config() }).await;
+    let pushed = next_of(&mut ws, "notification.created").await;
+    assert_eq!(pushed["kind"], "jobs.backlog");
+    let listed = app.get("/api/v1/notifications", &admin.access_token).await.expect(200).body;
+    assert_eq!(pushed["notificationId"], listed["data"][0]["id"]);
 }

@@ -20,6 +20,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(
         scope("/admin")
             .service(crate::modules::audit::routes::list)
+            .service(crate::modules::jobs::routes::stats)
+            .service(crate::modules::jobs::routes::list)
+            .service(crate::modules::jobs::routes::retry)
+            .service(crate::modules::jobs::routes::discard)
             .service(users::list_users)
             .service(users::create_user)
             .service(users::get_user)

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::visibility::{may_hear, message_for};
 use crate::infra::bus::{Bus, BusMessage};
 use crate::modules::auth::access::AccessCache;
+use crate::modules::notifications::{NOTIFICATION_TOPIC, NotificationEvent};
 use crate::modules::tickets::events::{EVENT_TOPIC, TicketEvent};
 
 /// The bus topic presence travels on.
@@ -151,6 +152,12 @@ async fn run(state: Deps, mut commands: mpsc::UnboundedReceiver<Command>, mut bu
                         }
                     }
                 }
+                Ok(BusMessage::Message { topic, payload }) if topic == NOTIFICATION_TOPIC => {
+                    match serde_json::from_str::<NotificationEvent>(&payload) {
+                        Ok(event) => deliver_notification(&state, &mut members, &event).await,
+                        Err(e) => tracing::warn!(error = %e, "unreadable notification event"),
+                    }
+                }
                 Ok(BusMessage::Message { .. }) => {}
                 // Redis came back (or this receiver fell behind): events may be lost.
                 Ok(BusMessage::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -255,6 +262,32 @@ async fn deliver_event(state: &Deps, members: &mut HashMap<u64, Member>, event: 
         }
     }
     let gone = drop.into_iter().filter_map(|(id, code)| drop_member(members, id, code)).collect();
+    clear_presence(state, gone).await;
+}
+
+/// Sends a stored notification to every socket of its recipients.
+async fn deliver_notification(state: &Deps, members: &mut HashMap<u64, Member>, event: &NotificationEvent) {
+    let message = ServerMessage::NotificationCreated {
+        notification_id: event.id,
+        kind: event.kind.clone(),
+        message: event.message.clone(),
+    };
+    let Some(message) = encode(&message) else { return };
+    let mut drop = Vec::new();
+    for (id, m) in members.iter() {
+        let for_me = match (&event.user_id, &event.permission) {
+            (Some(user_id), _) => *user_id == m.user.id,
+            (None, Some(permission)) => match state.access.get(&state.db, m.user.id).await {
+                Ok(Some(a)) => a.is_active && a.permissions.iter().any(|p| p.as_str() == permission),
+                _ => false,
+            },
+            (None, None) => false,
+        };
+        if for_me && !push(m, &message) {
+            drop.push(*id);
+        }
+    }
+    let gone = drop.into_iter().filter_map(|id| drop_member(members, id, CLOSE_TOO_SLOW)).collect();
     clear_presence(state, gone).await;
 }
 
