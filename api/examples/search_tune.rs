@@ -46,7 +46,7 @@ fn main() -> anyhow::Result<()> {
                     let config = SearchConfig { bm25, ..base_config.clone() };
                     show(&format!("lexical boost {boost:?} k1 {k1}"), measure(config.clone(), SearchMode::Lexical)?);
                     let config = SearchConfig { fusion: Fusion::Weighted { lexical_weight: 0.3 }, ..config };
-                    show(&format!("  hybrid weighted 0.3 with it"), measure(config, SearchMode::Hybrid)?);
+                    show("  hybrid weighted 0.3 with it", measure(config, SearchMode::Hybrid)?);
                 }
             }
         }

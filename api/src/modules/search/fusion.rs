@@ -93,14 +93,14 @@ mod tests {
     #[test]
     fn rrf_rewards_agreement_between_retrievers() {
         let lexical = [(1, 9.0), (2, 5.0), (3, 1.0)];
-        let semantic = [(3, 0.9), (2, 0.8), (4, 0.7)];
+        let semantic = [(2, 0.9), (3, 0.8), (4, 0.7)];
         let fused = fuse(&lexical, &semantic, RRF, 10);
         assert_eq!(fused[0].slot, 2);
         assert_eq!(fused.len(), 4);
         let hit = &fused[0];
         assert_eq!(hit.lexical, Some(Component { rank: 2, score: 5.0 }));
-        assert_eq!(hit.semantic, Some(Component { rank: 2, score: 0.8 }));
-        assert!((hit.score - 2.0 / 62.0).abs() < 1e-6);
+        assert_eq!(hit.semantic, Some(Component { rank: 1, score: 0.9 }));
+        assert!((hit.score - (1.0 / 62.0 + 1.0 / 61.0)).abs() < 1e-6);
     }
 
     #[test]

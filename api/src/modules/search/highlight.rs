@@ -58,21 +58,21 @@ pub fn snippet(analyzer: &Analyzer, text: &str, stems: &HashSet<String>) -> Stri
         return out;
     }
     let spans = matched_spans(analyzer, text, stems);
-    let (mut best_start, mut best_score) = (0, 0);
-    // Slide over word positions; a window's score is the number of distinct stems it holds.
-    for start in 0..words.len() {
-        let window = words[start].span.start..words[(start + SNIPPET_WORDS).min(words.len()) - 1].span.end;
+    // Candidate windows open a few words before each match, so a match reads in context; the
+    // one holding the most distinct stems wins (the earliest on a tie).
+    let first_word = |at: usize| words.partition_point(|word| word.span.start < at);
+    let matches: Vec<(usize, &str)> =
+        spans.iter().map(|(span, stem)| (first_word(span.start), stem.as_str())).collect();
+    let (mut start, mut best_score) = (0, 0);
+    for (word, _) in &matches {
+        let from = word.saturating_sub(3);
         let inside: HashSet<&str> =
-            spans.iter().filter(|(span, _)| window.contains(&span.start)).map(|(_, stem)| stem.as_str()).collect();
+            matches.iter().filter(|(w, _)| (from..from + SNIPPET_WORDS).contains(w)).map(|(_, stem)| *stem).collect();
         if inside.len() > best_score {
-            (best_start, best_score) = (start, inside.len());
-        }
-        if start + SNIPPET_WORDS >= words.len() {
-            break;
+            (start, best_score) = (from, inside.len());
         }
     }
-    // Start a couple of words before the first match so it reads in context.
-    let start = best_start.saturating_sub(3).min(words.len().saturating_sub(SNIPPET_WORDS));
+    let start = start.min(words.len().saturating_sub(SNIPPET_WORDS));
     let end = (start + SNIPPET_WORDS).min(words.len()) - 1;
     let from = if start == 0 { 0 } else { words[start].span.start };
     let to = if end + 1 == words.len() { text.len() } else { words[end].span.end };

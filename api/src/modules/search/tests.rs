@@ -138,7 +138,8 @@ fn upsert_replaces_and_remove_forgets() {
     }
     // The freed slot is reused by the next new article.
     index.upsert_blocking(vec![doc(9, "Monitor flickers", "hardware", &["monitor"], "Cable.", true)]).unwrap();
-    assert_eq!(keys(&index.search_blocking(&SearchQuery::new("monitor")).unwrap()), ["kb-009"]);
+    let monitor = index.search_blocking(&query("monitor", SearchMode::Lexical, SearchFilter::default())).unwrap();
+    assert_eq!(keys(&monitor), ["kb-009"]);
 }
 
 #[test]

@@ -173,14 +173,22 @@ mod tests {
 
     #[test]
     fn the_parallel_scan_agrees_with_the_serial_one() {
+        // Every row orthogonal to the query except three planted in different blocks.
         let mut index = VectorIndex::new(8);
         let rows = 2 * PARALLEL_BLOCK + 10;
+        let other = unit(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
         for slot in 0..rows as u32 {
-            let angle = slot as f32 * 0.001;
-            index.insert(slot, &unit(&[angle.cos(), angle.sin(), 0.1, 0.0, 0.0, 0.0, 0.0, 0.0]));
+            index.insert(slot, &other);
         }
-        let query = unit(&[1.0, 0.0, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0]);
-        let hits = index.search(&query, |_| true, 3);
-        assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), [0, 1, 2]);
+        let near = |x: f32| unit(&[x, (1.0 - x * x).sqrt(), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        let (first, second, third) = (rows as u32 - 3, 5, PARALLEL_BLOCK as u32 + 7);
+        index.insert(first, &near(1.0));
+        index.insert(second, &near(0.9));
+        index.insert(third, &near(0.8));
+        let query = near(1.0);
+        let hits: Vec<u32> = index.search(&query, |_| true, 3).into_iter().map(|h| h.0).collect();
+        assert_eq!(hits, [first, second, third]);
+        let filtered = index.search(&query, |slot| slot != first, 2);
+        assert_eq!(filtered.into_iter().map(|h| h.0).collect::<Vec<_>>(), [second, third]);
     }
 }
