@@ -12,8 +12,8 @@ use crate::metrics::Metrics;
 use crate::modules::auth::access::AccessCache;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
-use crate::modules::kb::search_sync::KbSearch;
 use crate::modules::jobs::Jobs;
+use crate::modules::kb::search_sync::KbSearch;
 use crate::modules::realtime::Hub;
 use crate::settings::Settings;
 

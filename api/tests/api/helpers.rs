@@ -145,8 +145,19 @@ impl TestApp {
             // Tests of reuse detection present a used token at once; the grace window for
             // tabs refreshing together has its own test.
             refresh_reuse_grace_secs: 0,
+            // Most tests never search; the ones that do turn embeddings on (`with_embeddings`).
+            search_embeddings: false,
             ..Settings::default()
         }
+    }
+
+    /// Turns semantic search on with the model `scripts/setup.sh --model` fetched (test.sh runs
+    /// it); without it the server says lexical only, and tests check what they can.
+    pub fn with_embeddings(settings: &mut Settings) {
+        settings.search_embeddings = true;
+        let fetched = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/models/all-MiniLM-L6-v2");
+        let dir = std::env::var_os("HELPDESK_EMBEDDING_MODEL_DIR").map(std::path::PathBuf::from).unwrap_or(fetched);
+        settings.embedding_model_dir = Some(dir);
     }
 
     pub async fn sqlite() -> TestApp {

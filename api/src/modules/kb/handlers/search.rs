@@ -35,7 +35,9 @@ pub async fn search(
 ) -> Result<web::Json<KbSearchResponse>, ApiError> {
     let query = parse(&q, user.has(Permission::KbWrite))?;
     let (found, results) = state.kb_search.search(query).await.map_err(|e| match e {
-        SearchError::SemanticUnavailable(why) => ApiError::new(ErrorKind::Unavailable, "semantic_search_unavailable", why),
+        SearchError::SemanticUnavailable(why) => {
+            ApiError::new(ErrorKind::Unavailable, "semantic_search_unavailable", why)
+        }
         other => ApiError::internal(other),
     })?;
     let ids: Vec<_> = found.iter().map(|(id, _)| *id).collect();
@@ -81,7 +83,8 @@ fn parse(q: &KbSearchQuery, may_see_drafts: bool) -> Result<SearchQuery, ApiErro
         Some(n @ 1..=50) => n as usize,
         Some(_) => return Err(ApiError::invalid_field("limit", "must be 1 to 50")),
     };
-    let tags = q.tags.as_deref().map(|t| t.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+    let tags =
+        q.tags.as_deref().map(|t| t.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
     let filter = SearchFilter {
         category: q.category.clone().filter(|c| !c.trim().is_empty()),
         tags: tags.unwrap_or_default(),
@@ -101,7 +104,10 @@ mod tests {
         assert!(parse(&q(&"x".repeat(501)), false).is_err());
         let ok = parse(&KbSearchQuery { tags: Some("vpn, ,mfa".into()), limit: Some(3), ..q("vpn") }, false);
         let ok = ok.unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!((ok.filter.tags.clone(), ok.limit, ok.filter.published_only), (vec!["vpn".into(), "mfa".into()], 3, true));
+        assert_eq!(
+            (ok.filter.tags.clone(), ok.limit, ok.filter.published_only),
+            (vec!["vpn".into(), "mfa".into()], 3, true)
+        );
         assert!(parse(&KbSearchQuery { mode: Some("fuzzy".into()), ..q("vpn") }, false).is_err());
         assert!(parse(&KbSearchQuery { limit: Some(0), ..q("vpn") }, false).is_err());
     }
