@@ -122,6 +122,9 @@ pub async fn call<T: DeserializeOwned>(
 }
 
 /// Decodes an answer's JSON text (an empty body reads as `null`).
+// `ApiError` is the client's one error type, returned by value everywhere (and small on wasm32,
+// where this runs); boxing it would cost every caller.
+#[allow(clippy::result_large_err)]
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     let source = if text.is_empty() { "null" } else { text };
     serde_json::from_str(source).map_err(|e| ApiError::Decode(e.to_string()))
