@@ -5,9 +5,8 @@
 //! access token, subscribes to the queue and to the tickets on screen, and turns every event
 //! into a cache invalidation, so the ticket list and the open ticket refetch what changed. A
 //! lost connection is retried with exponential backoff (1 s doubling up to 30 s, with jitter);
-//! after a reconnect or a `resync` everything on screen is refetched, since events may have
-//! been missed meanwhile. Presence and assignment toasts are signals read through
-//! [`use_realtime`] and [`watch_ticket`].
+//! after a reconnect or a `resync` everything on screen is refetched (events may have been
+//! missed). Presence and toasts are signals read through [`use_realtime`] and [`watch_ticket`].
 
 use std::cell::RefCell;
 use std::time::Duration;
