@@ -13,6 +13,7 @@ mod jobs;
 mod kb;
 mod matrix;
 mod openapi;
+mod opensearch;
 mod ops;
 mod realtime;
 mod spa;
