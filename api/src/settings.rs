@@ -134,6 +134,14 @@ pub struct Settings {
     pub jobs_retention_days: u64,
     /// Queued jobs over which admins get a notification (once, until the queue drains).
     pub jobs_backlog_threshold: u64,
+    /// Triage new tickets with AI (an `ai.triage` job per ticket).
+    pub ai_triage: bool,
+    /// The triage provider: `local` (the embedded model, offline) or `openai` (an
+    /// OpenAI-compatible chat API).
+    pub ai_provider: String,
+    /// Confidence at or above which a prediction is applied (per field, until admins set
+    /// their own thresholds).
+    pub ai_threshold: f64,
 }
 
 impl Default for Settings {
@@ -179,6 +187,9 @@ impl Default for Settings {
             jobs_maintenance_interval_secs: 30,
             jobs_retention_days: 7,
             jobs_backlog_threshold: 100,
+            ai_triage: true,
+            ai_provider: "local".into(),
+            ai_threshold: 0.85,
         }
     }
 }
@@ -297,6 +308,12 @@ impl Settings {
         }
         if self.jobs_backlog_threshold == 0 {
             return Err(invalid("jobs_backlog_threshold", "must be at least 1"));
+        }
+        if !(0.0..=1.0).contains(&self.ai_threshold) {
+            return Err(invalid("ai_threshold", "must be between 0 and 1"));
+        }
+        if !["local", "openai"].contains(&self.ai_provider.as_str()) {
+            return Err(invalid("ai_provider", "must be local or openai"));
         }
         Ok(())
     }

@@ -58,8 +58,8 @@ impl IdMap {
 }
 
 /// The embedding model is loaded once per process and shared, whatever number of servers run
-/// in it (tests start many).
-fn shared_embedder(options: &EmbeddingOptions) -> (Option<Arc<dyn Embedder>>, EmbeddingStatus) {
+/// in it (tests start many), by search and by AI triage.
+pub fn shared_embedder(options: &EmbeddingOptions) -> (Option<Arc<dyn Embedder>>, EmbeddingStatus) {
     type Loaded = (EmbeddingOptions, Option<Arc<dyn Embedder>>, EmbeddingStatus);
     static LOADED: OnceLock<Mutex<Vec<Loaded>>> = OnceLock::new();
     let cache = LOADED.get_or_init(|| Mutex::new(Vec::new()));

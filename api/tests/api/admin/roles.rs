@@ -19,10 +19,10 @@ async fn roles_and_permissions_are_listed(app: TestApp) {
         roles.body.as_array().map(|r| r.iter().filter_map(|r| r["name"].as_str()).collect()).unwrap_or_default();
     assert_eq!(names, ["employee", "agent", "team_lead", "manager", "admin"]);
     assert_eq!(roles.body[0]["permissions"], json!(["ticket:create", "ticket:view_own", "ticket:comment"]));
-    assert_eq!(roles.body[4]["permissions"].as_array().map(Vec::len), Some(19));
+    assert_eq!(roles.body[4]["permissions"].as_array().map(Vec::len), Some(21));
     let permissions = app.get("/api/v1/admin/permissions", &admin.access_token).await.expect(200);
     let all = permissions.body.as_array().cloned().unwrap_or_default();
-    assert_eq!(all.len(), 19);
+    assert_eq!(all.len(), 21);
     assert_eq!(all[0]["name"], "ticket:create");
     assert!(all.iter().all(|p| p["description"].as_str().is_some_and(|d| !d.is_empty())));
 }
