@@ -170,7 +170,7 @@ mod tests {
     fn the_demo_taxonomy_has_the_documented_leaves() {
         let t = Taxonomy::demo();
         assert_eq!(t.categories.len(), 5);
-        assert_eq!(t.leaves().len(), 24);
+        assert_eq!(t.leaves().len(), 25);
         let leaf = t.find_leaf("Network", Some("VPN")).unwrap();
         assert_eq!((t.category_name(leaf), t.subcategory_name(leaf)), ("network", Some("vpn")));
     }
