@@ -325,9 +325,8 @@ fn eval_triage(args: crate::modules::ai::eval::TriageArgs) -> anyhow::Result<()>
     }
     options.enabled = true;
     let (embedder, status) = search::embedding::load(&options);
-    let embedder = embedder.with_context(|| {
-        format!("triage needs the embedding model: {}", status.detail.unwrap_or_default())
-    })?;
+    let embedder =
+        embedder.with_context(|| format!("triage needs the embedding model: {}", status.detail.unwrap_or_default()))?;
     let report = crate::modules::ai::eval::run(&args, embedder.as_ref(), &mut std::io::stdout())?;
     println!("{}", serde_json::to_string(&report)?);
     Ok(())

@@ -142,6 +142,14 @@ pub struct Settings {
     /// Confidence at or above which a prediction is applied (per field, until admins set
     /// their own thresholds).
     pub ai_threshold: f64,
+    /// The OpenAI-compatible API's base URL (with `ai_provider = "openai"`).
+    pub ai_openai_base_url: String,
+    /// The chat model asked.
+    pub ai_openai_model: String,
+    /// The API key (none for servers that need none, e.g. a local Ollama).
+    pub ai_openai_api_key: Option<Secret>,
+    /// Seconds before a call to the API is given up (the job retries it).
+    pub ai_openai_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -190,6 +198,10 @@ impl Default for Settings {
             ai_triage: true,
             ai_provider: "local".into(),
             ai_threshold: 0.85,
+            ai_openai_base_url: "https://api.openai.com/v1".into(),
+            ai_openai_model: "gpt-4o-mini".into(),
+            ai_openai_api_key: None,
+            ai_openai_timeout_secs: 30,
         }
     }
 }
@@ -314,6 +326,12 @@ impl Settings {
         }
         if !["local", "openai"].contains(&self.ai_provider.as_str()) {
             return Err(invalid("ai_provider", "must be local or openai"));
+        }
+        if !(self.ai_openai_base_url.starts_with("http://") || self.ai_openai_base_url.starts_with("https://")) {
+            return Err(invalid("ai_openai_base_url", "must be an http:// or https:// URL"));
+        }
+        if !(1..=600).contains(&self.ai_openai_timeout_secs) {
+            return Err(invalid("ai_openai_timeout_secs", "must be between 1 and 600"));
         }
         Ok(())
     }

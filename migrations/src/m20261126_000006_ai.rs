@@ -30,8 +30,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_null("predicted_category_id"))
                     .col(double("confidence"))
                     .col(
-                        string_len("outcome", 20)
-                            .check(Expr::cust("outcome IN ('applied', 'suggested', 'abstained')")),
+                        string_len("outcome", 20).check(Expr::cust("outcome IN ('applied', 'suggested', 'abstained')")),
                     )
                     .col(string_len("model", 100))
                     .col(string_len("model_version", 100))

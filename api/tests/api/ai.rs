@@ -6,6 +6,7 @@
 //! knows what the model said; the local model itself is measured by `helpdesk eval triage`.
 
 mod feedback;
+mod openai;
 mod triage;
 
 use std::sync::Arc;

@@ -85,10 +85,8 @@ pub fn field_metrics(pairs: &[(String, Option<String>)]) -> FieldMetrics {
             counts.entry(p).or_default().1 += 1.0;
         }
     }
-    let f1s: Vec<f64> = counts
-        .values()
-        .map(|(tp, fp, fn_)| if *tp == 0.0 { 0.0 } else { 2.0 * tp / (2.0 * tp + fp + fn_) })
-        .collect();
+    let f1s: Vec<f64> =
+        counts.values().map(|(tp, fp, fn_)| if *tp == 0.0 { 0.0 } else { 2.0 * tp / (2.0 * tp + fp + fn_) }).collect();
     let macro_f1 = f1s.iter().sum::<f64>() / f1s.len().max(1) as f64;
     FieldMetrics { accuracy: right as f64 / pairs.len().max(1) as f64, macro_f1 }
 }
@@ -172,7 +170,8 @@ pub fn cross_validate(model: &mut LocalModel, examples: &[Example], k: usize, se
     let fold = folds(examples.len(), k, seed);
     let mut out: Vec<Option<Triage>> = vec![None; examples.len()];
     for f in 0..k {
-        let train: Vec<Example> = examples.iter().zip(&fold).filter(|(_, g)| **g != f).map(|(e, _)| e.clone()).collect();
+        let train: Vec<Example> =
+            examples.iter().zip(&fold).filter(|(_, g)| **g != f).map(|(e, _)| e.clone()).collect();
         model.train(&train);
         for (i, e) in examples.iter().enumerate().filter(|(i, _)| fold[*i] == f) {
             out[i] = Some(model.predict(&e.ticket));
@@ -214,7 +213,13 @@ pub fn run(args: &TriageArgs, embedder: &dyn Embedder, out: &mut impl Write) -> 
     let test = read_tickets(&args.test)?;
     let test_encoded = encode(&encoder, &test)?;
     let test_examples = examples(&model, &test, &test_encoded)?;
-    writeln!(out, "{} test tickets, {} articles, encoded in {:.1}s", test.len(), kb.len(), started.elapsed().as_secs_f64())?;
+    writeln!(
+        out,
+        "{} test tickets, {} articles, encoded in {:.1}s",
+        test.len(),
+        kb.len(),
+        started.elapsed().as_secs_f64()
+    )?;
     let same_file = args.train.as_ref().is_some_and(|train| same_path(train, &args.test));
     let predictions = match &args.train {
         None => {

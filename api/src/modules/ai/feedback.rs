@@ -117,7 +117,11 @@ pub async fn settle(
     if !TicketService::new(state).is_visible(user, ticket_id).await? {
         return Err(crate::modules::tickets::service::not_found());
     }
-    let value = if accept { None } else { Some(req.value.as_deref().ok_or_else(|| ApiError::invalid_field("value", "is required to reject"))?) };
+    let value = if accept {
+        None
+    } else {
+        Some(req.value.as_deref().ok_or_else(|| ApiError::invalid_field("value", "is required to reject"))?)
+    };
     let now = state.clock.now().trunc_subsecs(6);
     let (_, index) = store::taxonomy(&state.db).await?;
     let txn = state.writer.begin().await?;

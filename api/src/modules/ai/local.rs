@@ -100,8 +100,6 @@ struct Head {
     lexical_weight: f64,
     prior_weight: f64,
     temperature: f64,
-    /// The temperature for grouped classes (categories from subcategory scores).
-    group_temperature: f64,
 }
 
 /// What training learnt.
@@ -110,6 +108,8 @@ struct Trained {
     lexical: Vec<Sparse>,
     vectorizer: Vectorizer,
     leaf: Head,
+    /// Categories learnt on their own: each has several times the examples of a subcategory.
+    category: Head,
     priority: Head,
 }
 
@@ -170,38 +170,44 @@ impl LocalModel {
         let category_labels: Vec<usize> = leaf_labels.iter().map(|&l| self.leaf_category[l]).collect();
         let priority_labels: Vec<usize> = examples.iter().map(|e| e.priority).collect();
         let grams = Grams { embedding: &embedding.values, lexical: &lexical_gram.values, cues: None, n };
-        let leaf = self.fit_head(
-            &grams,
-            &leaf_labels,
-            self.leaf_category.len(),
-            &leaf_prior,
-            Some((&self.leaf_category, &category_labels)),
-        );
+        let leaf = self.fit_head(&grams, &leaf_labels, self.leaf_category.len(), &leaf_prior);
+        let category_prior: Vec<Vec<f64>> = leaf_prior.iter().map(|p| self.group_log_sum(p)).collect();
+        let categories = self.taxonomy.categories.len();
+        let category = self.fit_head(&grams, &category_labels, categories, &category_prior);
         let grams = Grams { cues: Some(&cue_gram.values), ..grams };
-        let priority = self.fit_head(&grams, &priority_labels, PRIORITIES.len(), &priority_prior, None);
-        self.trained = match (leaf, priority) {
-            (Some(leaf), Some(priority)) => Some(Trained {
+        let priority = self.fit_head(&grams, &priority_labels, PRIORITIES.len(), &priority_prior);
+        self.trained = match (leaf, category, priority) {
+            (Some(leaf), Some(category), Some(priority)) => Some(Trained {
                 examples: examples.iter().map(|e| e.ticket.clone()).collect(),
                 lexical,
                 vectorizer,
                 leaf,
+                category,
                 priority,
             }),
             _ => None,
         };
     }
 
+    /// Per category, the log of the summed probabilities of its leaves (log-sum-exp).
+    fn group_log_sum(&self, leaf_logits: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.taxonomy.categories.len()];
+        let max = leaf_logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut sums = vec![0.0; out.len()];
+        for (l, &c) in self.leaf_category.iter().enumerate() {
+            sums[c] += (leaf_logits[l] - max).exp();
+        }
+        for (o, s) in out.iter_mut().zip(sums) {
+            // Every category has a leaf, so `s` is positive; the floor only guards the log.
+            *o = s.max(1e-300).ln() + max;
+        }
+        out
+    }
+
     /// Chooses lexical weight, penalty and prior weight by leave-one-out NLL, then the temperatures.
-    fn fit_head(
-        &self,
-        grams: &Grams<'_>,
-        labels: &[usize],
-        classes: usize,
-        prior: &[Vec<f64>],
-        group: Option<(&[usize], &[usize])>,
-    ) -> Option<Head> {
+    fn fit_head(&self, grams: &Grams<'_>, labels: &[usize], classes: usize, prior: &[Vec<f64>]) -> Option<Head> {
         let n = grams.n;
-        let mut best: Option<(f64, Head, Vec<Vec<f64>>)> = None;
+        let mut best: Option<(f64, Head)> = None;
         for &lexical_weight in &self.params.lexical_weights {
             let values: Vec<f64> = (0..n * n)
                 .map(|k| {
@@ -222,23 +228,13 @@ impl LocalModel {
                     let temperature = fit_temperature(&logits, labels, None);
                     let loss = nll(&logits, labels, None, temperature);
                     if best.as_ref().is_none_or(|(b, ..)| loss < *b) {
-                        let head = Head {
-                            fit: fit.clone(),
-                            lexical_weight,
-                            prior_weight,
-                            temperature,
-                            group_temperature: temperature,
-                        };
-                        best = Some((loss, head, logits));
+                        let head = Head { fit: fit.clone(), lexical_weight, prior_weight, temperature };
+                        best = Some((loss, head));
                     }
                 }
             }
         }
-        let (_, mut head, logits) = best?;
-        if let Some((group, group_labels)) = group {
-            head.group_temperature = fit_temperature(&logits, group_labels, Some(group));
-        }
-        Some(head)
+        best.map(|(_, head)| head)
     }
 
     /// Zero-shot leaf scores scaled to log-probabilities.
@@ -256,43 +252,39 @@ impl LocalModel {
     pub fn probabilities(&self, ticket: &Encoded) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let leaf_prior = self.leaf_prior(ticket);
         let priority_prior = self.priority_prior(ticket);
-        let (leaf_logits, leaf_t, group_t, priority_logits, priority_t) = match &self.trained {
-            None => (leaf_prior, 1.0, 1.0, priority_prior, 1.0),
-            Some(trained) => {
-                let lexical = trained.vectorizer.transform(&ticket.terms);
-                let row = |head: &Head, cues: f64| -> Vec<f64> {
-                    trained
-                        .examples
-                        .iter()
-                        .zip(&trained.lexical)
-                        .map(|(e, lex)| {
-                            dense_dot(&ticket.embedding, &e.embedding)
-                                + head.lexical_weight * sparse_dot(&lexical, lex)
-                                + cues * cue_dot(&ticket.cues, &e.cues)
-                                + 1.0
-                        })
-                        .collect()
-                };
-                let combine = |head: &Head, cues: f64, prior: &[f64]| -> Vec<f64> {
-                    let scores = head.fit.scores(&row(head, cues));
-                    scores.iter().zip(prior).map(|(s, p)| s + head.prior_weight * p).collect()
-                };
-                let (leaf, priority) = (&trained.leaf, &trained.priority);
-                (
-                    combine(leaf, 0.0, &leaf_prior),
-                    leaf.temperature,
-                    leaf.group_temperature,
-                    combine(priority, self.params.cue_weight, &priority_prior),
-                    priority.temperature,
-                )
+        let Some(trained) = &self.trained else {
+            let leaves = softmax(&leaf_prior, 1.0);
+            let mut categories = vec![0.0; self.taxonomy.categories.len()];
+            for (p, &c) in leaves.iter().zip(&self.leaf_category) {
+                categories[c] += p;
             }
+            return (leaves, categories, softmax(&priority_prior, 1.0));
         };
-        let leaves = softmax(&leaf_logits, leaf_t);
-        let mut categories = vec![0.0; self.taxonomy.categories.len()];
-        for (p, &c) in softmax(&leaf_logits, group_t).iter().zip(&self.leaf_category) {
-            categories[c] += p;
-        }
-        (leaves, categories, softmax(&priority_logits, priority_t))
+        let lexical = trained.vectorizer.transform(&ticket.terms);
+        let row = |head: &Head, cues: f64| -> Vec<f64> {
+            trained
+                .examples
+                .iter()
+                .zip(&trained.lexical)
+                .map(|(e, lex)| {
+                    dense_dot(&ticket.embedding, &e.embedding)
+                        + head.lexical_weight * sparse_dot(&lexical, lex)
+                        + cues * cue_dot(&ticket.cues, &e.cues)
+                        + 1.0
+                })
+                .collect()
+        };
+        let probabilities = |head: &Head, cues: f64, prior: &[f64]| -> Vec<f64> {
+            let scores = head.fit.scores(&row(head, cues));
+            let logits: Vec<f64> = scores.iter().zip(prior).map(|(s, p)| s + head.prior_weight * p).collect();
+            softmax(&logits, head.temperature)
+        };
+        let category_prior = self.group_log_sum(&leaf_prior);
+        (
+            probabilities(&trained.leaf, 0.0, &leaf_prior),
+            probabilities(&trained.category, 0.0, &category_prior),
+            probabilities(&trained.priority, self.params.cue_weight, &priority_prior),
+        )
     }
 
     /// The triage of an encoded ticket: the likeliest category, its likeliest subcategory, the
@@ -310,7 +302,8 @@ impl LocalModel {
         });
         let category_prediction =
             FieldPrediction::new(&self.taxonomy.categories[category].label.name, categories[category], floors.category);
-        let subcategory = if category_prediction.abstained() { subcategory.map(|_| FieldPrediction::abstain()) } else { subcategory };
+        let subcategory =
+            if category_prediction.abstained() { subcategory.map(|_| FieldPrediction::abstain()) } else { subcategory };
         let priority = argmax(&priorities);
         Triage {
             category: category_prediction,

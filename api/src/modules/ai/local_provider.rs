@@ -10,8 +10,8 @@ use super::local::{Encoder, Example, LocalModel, LocalParams, priority_index};
 use super::provider::{LabelledText, ProviderAnswer, ProviderError, TicketText, Triage, TriageProvider};
 use super::taxonomy::Taxonomy;
 use super::zeroshot::{KbExample, ZeroShot};
-use crate::modules::search::analysis::Analyzer;
 use crate::modules::search::EmbeddingOptions;
+use crate::modules::search::analysis::Analyzer;
 use crate::modules::search::embedding::Embedder;
 
 /// The model in use and what it was built from.
@@ -74,7 +74,12 @@ impl LocalProvider {
         Ok(built)
     }
 
-    fn build(&self, taxonomy: &Taxonomy, key: Option<&str>, examples: &[LabelledText]) -> Result<Current, ProviderError> {
+    fn build(
+        &self,
+        taxonomy: &Taxonomy,
+        key: Option<&str>,
+        examples: &[LabelledText],
+    ) -> Result<Current, ProviderError> {
         let embedder = self.embedder()?;
         let analyzer = Analyzer::default();
         let failed = |e: crate::modules::search::embedding::EmbedError| ProviderError::Failed(e.to_string());
@@ -98,13 +103,25 @@ impl LocalProvider {
             (true, Some(key)) => format!("trained-{}-{}", usable.len(), &fingerprint(&[&taxonomy_json, key])[..10]),
             _ => format!("zero-shot-{}", &fingerprint(&[&taxonomy_json])[..10]),
         };
-        Ok(Current { taxonomy: taxonomy.clone(), training_key: key.map(str::to_string), model: Arc::new(model), version })
+        Ok(Current {
+            taxonomy: taxonomy.clone(),
+            training_key: key.map(str::to_string),
+            model: Arc::new(model),
+            version,
+        })
     }
 
     /// Retrains on `examples` (identified by `key`) unless the model in use already learnt
     /// from that key; answers the version in use. Blocking: call from a blocking thread.
-    pub fn learn_blocking(&self, taxonomy: &Taxonomy, key: &str, examples: &[LabelledText]) -> Result<String, ProviderError> {
-        if let Some(current) = self.current().filter(|c| &c.taxonomy == taxonomy && c.training_key.as_deref() == Some(key)) {
+    pub fn learn_blocking(
+        &self,
+        taxonomy: &Taxonomy,
+        key: &str,
+        examples: &[LabelledText],
+    ) -> Result<String, ProviderError> {
+        if let Some(current) =
+            self.current().filter(|c| &c.taxonomy == taxonomy && c.training_key.as_deref() == Some(key))
+        {
             return Ok(current.version.clone());
         }
         let built = Arc::new(self.build(taxonomy, Some(key), examples)?);
@@ -114,7 +131,11 @@ impl LocalProvider {
     }
 
     /// Triage of one ticket. Blocking.
-    pub fn predict_blocking(&self, taxonomy: &Taxonomy, ticket: &TicketText) -> Result<(Triage, String), ProviderError> {
+    pub fn predict_blocking(
+        &self,
+        taxonomy: &Taxonomy,
+        ticket: &TicketText,
+    ) -> Result<(Triage, String), ProviderError> {
         let current = self.model_for(taxonomy)?;
         let embedder = self.embedder()?;
         let analyzer = Analyzer::default();

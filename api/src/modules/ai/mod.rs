@@ -7,12 +7,13 @@
 
 pub mod calibration;
 pub mod eval;
-pub mod feedback;
 pub mod features;
+pub mod feedback;
 pub mod job;
 pub mod local;
 pub mod local_provider;
 pub mod metrics;
+pub mod openai;
 pub mod provider;
 pub mod ridge;
 pub mod routes;
@@ -40,6 +41,16 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// The provider the settings choose.
 pub fn provider(settings: &Settings) -> anyhow::Result<Arc<dyn TriageProvider>> {
+    if settings.ai_provider == "openai" {
+        let options = openai::OpenAiOptions {
+            base_url: settings.ai_openai_base_url.clone(),
+            model: settings.ai_openai_model.clone(),
+            api_key: settings.ai_openai_api_key.as_ref().map(|k| k.expose().to_string()).unwrap_or_default(),
+            timeout: std::time::Duration::from_secs(settings.ai_openai_timeout_secs),
+            floors: local::Floors::default(),
+        };
+        return Ok(Arc::new(openai::OpenAiProvider::new(options)?));
+    }
     let options = EmbeddingOptions { model_dir: settings.embedding_model_dir(), enabled: true };
     let kb = crate::modules::kb::demo::files()?.iter().filter_map(zeroshot::KbExample::from_file).collect();
     let local = local_provider::LocalProvider::new(options, kb, local::LocalParams::default());

@@ -97,7 +97,8 @@ pub async fn taxonomy(db: &impl ConnectionTrait) -> Result<(Taxonomy, CategoryIn
         for child in rows.iter().filter(|c| c.parent_id == Some(parent.id)) {
             index.ids.insert((parent.name.to_lowercase(), Some(child.name.to_lowercase())), child.id);
             index.names.insert(child.id, (parent.name.clone(), Some(child.name.clone())));
-            subcategories.push(Label { name: child.name.clone(), description: child.description.clone().unwrap_or_default() });
+            subcategories
+                .push(Label { name: child.name.clone(), description: child.description.clone().unwrap_or_default() });
         }
         let label = Label { name: parent.name.clone(), description: parent.description.clone().unwrap_or_default() };
         nodes.push(CategoryNode { label, subcategories });

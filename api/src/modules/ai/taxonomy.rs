@@ -125,41 +125,118 @@ type DemoCategory = (&'static str, &'static str, &'static [(&'static str, &'stat
 
 /// Written from the data's labelling guide (`shared/data/LABELING.md`), one phrase per rule.
 const DEMO: &[DemoCategory] = &[
-    ("hardware", "physical devices and their faults", &[
-        ("laptop", "laptop battery, power, heat, fan, broken screen, keyboard or hinge; spilled drink; stolen laptop; laptop slow for no reason; built-in camera or microphone broken in every app"),
-        ("desktop", "office desktop PC will not start or is slow; monitor attached to an office desktop"),
-        ("printer", "floor printer offline, paper jam, toner, paper size, printer driver, adding a printer, scan to email"),
-        ("peripherals", "headset, USB microphone, webcam, docking station, external monitor, mouse, keyboard, adapter, projector; sound device not detected"),
-        ("mobile-device", "phone or tablet enrolment, work profile, lost or broken phone, company SIM"),
-    ]),
-    ("software", "applications and the operating system", &[
-        ("operating-system", "Windows or macOS updates, blue screen, BitLocker or FileVault recovery prompt, disk full, display scaling, clock and time zone, keyboard typing the wrong language"),
-        ("office-apps", "Microsoft Word, Excel, PowerPoint, Google Docs, Sheets, Slides, Google Drive for desktop sync, file locked, large spreadsheet slow"),
-        ("business-apps", "LMS, Studio Uploader, PeopleDesk HR portal, ERP, Freshdesk, Zoom or Google Meet audio, video or screen share problems; LMS or PeopleDesk down; LMS upload error"),
-        ("install-license", "install software, Software Center, Self Service, Microsoft 365 activation, unlicensed product, reduced functionality mode, Adobe licence, Zoom licence, software removed by antivirus"),
-        ("email-client", "Gmail or Outlook client, calendar, spam filter, mailbox storage full, emails not arriving or bouncing, Outlook keeps asking for password, phishing email reported, mail sync on phone"),
-    ]),
-    ("network", "the company's own network", &[
-        ("wifi", "cannot join Wi-Fi, Wi-Fi keeps asking for password, Wi-Fi drops, weak signal, Staff-5G network missing, Guest Wi-Fi voucher, internet not working in the office"),
-        ("vpn", "VPN, FortiClient will not connect, VPN connected but internal site not opening, VPN access request"),
-        ("lan", "wired network port, Ethernet cable, dock Ethernet, USB Ethernet adapter, new network port"),
-        ("dns-dhcp", "connected but no internet, 169.254 address, IP address conflict, server IP address could not be found, DNS record"),
-        ("firewall", "SSH, SFTP, database port, RTMP streaming, AnyDesk or exam app blocked, IP whitelisting"),
-    ]),
-    ("internet", "reaching the public internet and websites", &[
-        ("slow-connection", "slow internet, speed test, buffering, laggy calls, slow upload, home internet slow or dropping, router at home"),
-        ("site-blocked", "website blocked by the web filter, Web Page Blocked page, social media or file transfer site blocked"),
-        ("outage", "whole office or floor has no internet, provider link down, load shedding or generator changeover, Google Workspace or Zoom outage"),
-        ("browser", "Chrome browser cache, cookies, redirect loop, certificate warning, pop-ups, downloads, Chrome profile or sync, extensions, hijacked browser"),
-    ]),
-    ("access", "accounts, passwords and permissions", &[
-        ("password-reset", "forgot password, password expired, reset my password, change password, entered password on a phishing page"),
-        ("account-locked", "account locked, disabled or suspended, too many attempts"),
-        ("permissions", "access to a shared drive, Drive folder, shared mailbox, LMS course role, ERP module, admin rights, remove access"),
-        ("onboarding", "new hire account, first day activation, leaver, termination, intern or contractor account extension"),
-        ("mfa", "2-Step Verification setup, verification codes, authenticator, new phone for 2FA, backup codes"),
-        ("sso", "Sign in with Google fails, SAML error, app_not_configured_for_user, sign-in loop, wrong Google or Zoom account"),
-    ]),
+    (
+        "hardware",
+        "physical devices and their faults",
+        &[
+            (
+                "laptop",
+                "laptop battery, power, heat, fan, broken screen, keyboard or hinge; spilled drink; stolen laptop; laptop slow for no reason; built-in camera or microphone broken in every app",
+            ),
+            ("desktop", "office desktop PC will not start or is slow; monitor attached to an office desktop"),
+            (
+                "printer",
+                "floor printer offline, paper jam, toner, paper size, printer driver, adding a printer, scan to email",
+            ),
+            (
+                "peripherals",
+                "headset, USB microphone, webcam, docking station, external monitor, mouse, keyboard, adapter, projector; sound device not detected",
+            ),
+            ("mobile-device", "phone or tablet enrolment, work profile, lost or broken phone, company SIM"),
+        ],
+    ),
+    (
+        "software",
+        "applications and the operating system",
+        &[
+            (
+                "operating-system",
+                "Windows or macOS updates, blue screen, BitLocker or FileVault recovery prompt, disk full, display scaling, clock and time zone, keyboard typing the wrong language",
+            ),
+            (
+                "office-apps",
+                "Microsoft Word, Excel, PowerPoint, Google Docs, Sheets, Slides, Google Drive for desktop sync, file locked, large spreadsheet slow",
+            ),
+            (
+                "business-apps",
+                "LMS, Studio Uploader, PeopleDesk HR portal, ERP, Freshdesk, Zoom or Google Meet audio, video or screen share problems; LMS or PeopleDesk down; LMS upload error",
+            ),
+            (
+                "install-license",
+                "install software, Software Center, Self Service, Microsoft 365 activation, unlicensed product, reduced functionality mode, Adobe licence, Zoom licence, software removed by antivirus",
+            ),
+            (
+                "email-client",
+                "Gmail or Outlook client, calendar, spam filter, mailbox storage full, emails not arriving or bouncing, Outlook keeps asking for password, phishing email reported, mail sync on phone",
+            ),
+        ],
+    ),
+    (
+        "network",
+        "the company's own network",
+        &[
+            (
+                "wifi",
+                "cannot join Wi-Fi, Wi-Fi keeps asking for password, Wi-Fi drops, weak signal, Staff-5G network missing, Guest Wi-Fi voucher, internet not working in the office",
+            ),
+            (
+                "vpn",
+                "VPN, FortiClient will not connect, VPN connected but internal site not opening, VPN access request",
+            ),
+            ("lan", "wired network port, Ethernet cable, dock Ethernet, USB Ethernet adapter, new network port"),
+            (
+                "dns-dhcp",
+                "connected but no internet, 169.254 address, IP address conflict, server IP address could not be found, DNS record",
+            ),
+            ("firewall", "SSH, SFTP, database port, RTMP streaming, AnyDesk or exam app blocked, IP whitelisting"),
+        ],
+    ),
+    (
+        "internet",
+        "reaching the public internet and websites",
+        &[
+            (
+                "slow-connection",
+                "slow internet, speed test, buffering, laggy calls, slow upload, home internet slow or dropping, router at home",
+            ),
+            (
+                "site-blocked",
+                "website blocked by the web filter, Web Page Blocked page, social media or file transfer site blocked",
+            ),
+            (
+                "outage",
+                "whole office or floor has no internet, provider link down, load shedding or generator changeover, Google Workspace or Zoom outage",
+            ),
+            (
+                "browser",
+                "Chrome browser cache, cookies, redirect loop, certificate warning, pop-ups, downloads, Chrome profile or sync, extensions, hijacked browser",
+            ),
+        ],
+    ),
+    (
+        "access",
+        "accounts, passwords and permissions",
+        &[
+            (
+                "password-reset",
+                "forgot password, password expired, reset my password, change password, entered password on a phishing page",
+            ),
+            ("account-locked", "account locked, disabled or suspended, too many attempts"),
+            (
+                "permissions",
+                "access to a shared drive, Drive folder, shared mailbox, LMS course role, ERP module, admin rights, remove access",
+            ),
+            (
+                "onboarding",
+                "new hire account, first day activation, leaver, termination, intern or contractor account extension",
+            ),
+            ("mfa", "2-Step Verification setup, verification codes, authenticator, new phone for 2FA, backup codes"),
+            (
+                "sso",
+                "Sign in with Google fails, SAML error, app_not_configured_for_user, sign-in loop, wrong Google or Zoom account",
+            ),
+        ],
+    ),
 ];
 
 #[cfg(test)]

@@ -81,7 +81,9 @@ fn training_teaches_words_no_description_has() {
     let before = model.predict(&probe);
     let leaf = |c, s| model.leaf_index(c, Some(s)).unwrap();
     let mut examples = Vec::new();
-    for (i, text) in ["zorblax failing", "zorblax broken today", "the zorblax is failing", "zorblax error"].iter().enumerate() {
+    for (i, text) in
+        ["zorblax failing", "zorblax broken today", "the zorblax is failing", "zorblax error"].iter().enumerate()
+    {
         let priority = priority_index(if i % 2 == 0 { "low" } else { "medium" }).unwrap();
         examples.push(Example { ticket: encode(&embedder, text), leaf: leaf("software", "business-apps"), priority });
     }
@@ -103,7 +105,8 @@ fn training_teaches_words_no_description_has() {
 
 #[test]
 fn every_answer_is_a_label_of_the_taxonomy_and_low_confidence_abstains() {
-    let strict = LocalParams { floors: Floors { category: 1.01, subcategory: 1.01, priority: 1.01 }, ..LocalParams::default() };
+    let strict =
+        LocalParams { floors: Floors { category: 1.01, subcategory: 1.01, priority: 1.01 }, ..LocalParams::default() };
     let (model, embedder) = model(strict);
     let t = Taxonomy::demo();
     let triage = model.predict(&encode(&embedder, "something odd happened"));

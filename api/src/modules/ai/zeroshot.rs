@@ -136,7 +136,8 @@ impl ZeroShot {
     pub fn leaf_scores(&self, ticket: &Encoded) -> Vec<f64> {
         let p = &self.params;
         let lexical = self.vectorizer.transform(&ticket.terms);
-        let best = |vectors: &[Vec<f32>]| vectors.iter().map(|v| dense_dot(&ticket.embedding, v)).fold(f64::NAN, f64::max);
+        let best =
+            |vectors: &[Vec<f32>]| vectors.iter().map(|v| dense_dot(&ticket.embedding, v)).fold(f64::NAN, f64::max);
         (0..self.leaves.len())
             .map(|l| {
                 let description = best(&self.phrases[l]);

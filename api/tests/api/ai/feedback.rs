@@ -12,7 +12,8 @@ use crate::on_both_backends;
 on_both_backends!(agents_accept_and_correct_and_every_verdict_is_recorded);
 
 async fn feedback(app: &TestApp) -> Vec<(String, String, String)> {
-    let rows = ai_feedback::Entity::find().order_by_asc(ai_feedback::Column::CreatedAt).all(&app.state.db).await.unwrap();
+    let rows =
+        ai_feedback::Entity::find().order_by_asc(ai_feedback::Column::CreatedAt).all(&app.state.db).await.unwrap();
     rows.into_iter().map(|f| (f.field, f.verdict, f.agent_value)).collect()
 }
 
@@ -43,7 +44,10 @@ async fn agents_accept_and_correct_and_every_verdict_is_recorded(base: TestApp) 
     app.post(&url("reject"), &manager.access_token, bogus).await.expect(422);
     let right = json!({"field": "subcategory", "value": ids["vpn"]});
     let corrected = app.post(&url("reject"), &manager.access_token, right).await.expect(200);
-    assert_eq!((corrected.body["verdict"].as_str(), corrected.body["agentValue"].as_str()), (Some("corrected"), Some("vpn")));
+    assert_eq!(
+        (corrected.body["verdict"].as_str(), corrected.body["agentValue"].as_str()),
+        (Some("corrected"), Some("vpn"))
+    );
     let row = ticket::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((row.priority.as_str(), row.category_id), ("high", Some(ids["vpn"])));
     assert_eq!((row.ai_suggested_priority, row.ai_suggested_category), (None, None), "settled, so no longer suggested");
@@ -54,25 +58,32 @@ async fn agents_accept_and_correct_and_every_verdict_is_recorded(base: TestApp) 
     let mut recorded = feedback(&app).await;
     recorded.sort();
     let mut expected: Vec<(String, String, String)> = vec![
-            ("priority".into(), "accepted".into(), "high".into()),
-            ("subcategory".into(), "corrected".into(), "vpn".into()),
-            ("priority".into(), "corrected".into(), "low".into()),
-            ("category".into(), "corrected".into(), "access".into()),
-            ("subcategory".into(), "corrected".into(), "access".into()),
-        ];
+        ("priority".into(), "accepted".into(), "high".into()),
+        ("subcategory".into(), "corrected".into(), "vpn".into()),
+        ("priority".into(), "corrected".into(), "low".into()),
+        ("category".into(), "corrected".into(), "access".into()),
+        ("subcategory".into(), "corrected".into(), "access".into()),
+    ];
     expected.sort();
     assert_eq!(recorded, expected);
 
     // The AI page: the one category prediction (network) was overridden by `access`.
     app.get("/api/v1/ai/metrics", &employee.access_token).await.expect(403);
     let m = app.get("/api/v1/ai/metrics", &manager.access_token).await.expect(200).body;
-    assert_eq!((m["suggested"].as_u64(), m["feedback"].as_u64(), m["modelVersion"].as_str()), (Some(1), Some(1), Some("v1")));
+    assert_eq!(
+        (m["suggested"].as_u64(), m["feedback"].as_u64(), m["modelVersion"].as_str()),
+        (Some(1), Some(1), Some("v1"))
+    );
     let of = |name: &str| m["categories"].as_array().unwrap().iter().find(|c| c["category"] == name).cloned().unwrap();
     assert_eq!((of("network")["precision"].as_f64(), of("network")["overrideRate"].as_f64()), (Some(0.0), Some(1.0)));
     assert_eq!(of("access")["recall"].as_f64(), Some(0.0));
-    app.put("/api/v1/ai/thresholds", &manager.access_token, json!({"category": 0.5, "subcategory": 0.5, "priority": 0.5}))
-        .await
-        .expect(403);
+    app.put(
+        "/api/v1/ai/thresholds",
+        &manager.access_token,
+        json!({"category": 0.5, "subcategory": 0.5, "priority": 0.5}),
+    )
+    .await
+    .expect(403);
     let bad = json!({"category": 1.5, "subcategory": 0.5, "priority": 0.5});
     app.put("/api/v1/ai/thresholds", &admin.access_token, bad).await.expect(422);
 }
