@@ -177,7 +177,7 @@ pub fn cross_validate(model: &mut LocalModel, examples: &[Example], k: usize, se
             out[i] = Some(model.predict(&e.ticket));
         }
     }
-    out.into_iter().map(|p| p.unwrap_or_else(|| unreachable_triage())).collect()
+    out.into_iter().map(|p| p.unwrap_or_else(unreachable_triage)).collect()
 }
 
 /// What `helpdesk eval triage` was asked.

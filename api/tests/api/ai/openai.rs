@@ -25,19 +25,21 @@ use crate::on_both_backends;
 on_both_backends!(a_server_error_is_retried_and_the_answer_applied, an_invented_label_is_never_stored);
 
 type Replies = Mutex<VecDeque<(u16, Value)>>;
+/// Each request's body and `Authorization` header.
+type Seen = Arc<Mutex<Vec<(Value, String)>>>;
 
 /// A chat-completions server answering `replies` in order (the last one again when they run
 /// out), recording each request's body and `Authorization` header.
 struct StandIn {
     url: String,
-    requests: Arc<Mutex<Vec<(Value, String)>>>,
+    requests: Seen,
 }
 
 async fn answer(
     req: HttpRequest,
     body: web::Json<Value>,
     replies: web::Data<Replies>,
-    seen: web::Data<Arc<Mutex<Vec<(Value, String)>>>>,
+    seen: web::Data<Seen>,
 ) -> HttpResponse {
     let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     seen.lock().unwrap().push((body.into_inner(), auth));
