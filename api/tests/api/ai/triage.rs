@@ -15,6 +15,7 @@ use crate::on_both_backends;
 on_both_backends!(
     confident_fields_are_applied_and_the_rest_suggested,
     only_labels_of_the_taxonomy_are_stored,
+    a_subcategory_of_another_category_is_refused,
     a_failing_provider_is_retried_then_dead_and_the_ticket_stands,
 );
 
@@ -76,8 +77,14 @@ async fn only_labels_of_the_taxonomy_are_stored(base: TestApp) {
     let t = row(&app, id).await;
     assert_eq!((t.category_id, t.ai_suggested_category), (None, None));
     assert_eq!((t.priority.as_str(), t.ai_suggested_priority), ("medium", None));
-    // A subcategory of another category is refused the same way.
+}
+
+/// On a database of its own: another instance with another provider would share the queue.
+async fn a_subcategory_of_another_category_is_refused(base: TestApp) {
+    let admin = base.admin().await;
+    taxonomy(&base, &admin).await;
     let app = with_provider(&base, Scripted::says(("access", 0.99), ("vpn", 0.99), ("low", 0.99))).await;
+    let employee = app.user_by(&admin, "employee").await;
     let ticket = triaged_ticket(&app, &employee).await;
     let id: Uuid = ticket["id"].as_str().unwrap().parse().unwrap();
     let stored = predictions(&app, id).await;
