@@ -20,6 +20,7 @@ use utoipa_actix_web::AppExt;
         (name = "tickets", description = "Tickets, comments and history"),
         (name = "kb", description = "Knowledge base: articles, versions, publishing, ratings, categories and deflections"),
         (name = "admin", description = "Users, roles, teams, categories, the audit log and the background job queues"),
+        (name = "ai", description = "AI triage: the AI page's figures and the thresholds"),
         (name = "notifications", description = "In-app notifications for the signed-in user"),
         (name = "realtime", description = "Live ticket events and presence over a WebSocket (protocol in the README)"),
         (name = "operations", description = "Health and metrics"),

@@ -139,6 +139,22 @@ pub struct Settings {
     pub jobs_retention_days: u64,
     /// Queued jobs over which admins get a notification (once, until the queue drains).
     pub jobs_backlog_threshold: u64,
+    /// Triage new tickets with AI (an `ai.triage` job per ticket).
+    pub ai_triage: bool,
+    /// The triage provider: `local` (the embedded model, offline) or `openai` (an
+    /// OpenAI-compatible chat API).
+    pub ai_provider: String,
+    /// Confidence at or above which a prediction is applied (per field, until admins set
+    /// their own thresholds).
+    pub ai_threshold: f64,
+    /// The OpenAI-compatible API's base URL (with `ai_provider = "openai"`).
+    pub ai_openai_base_url: String,
+    /// The chat model asked.
+    pub ai_openai_model: String,
+    /// The API key (none for servers that need none, e.g. a local Ollama).
+    pub ai_openai_api_key: Option<Secret>,
+    /// Seconds before a call to the API is given up (the job retries it).
+    pub ai_openai_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -186,6 +202,13 @@ impl Default for Settings {
             jobs_maintenance_interval_secs: 30,
             jobs_retention_days: 7,
             jobs_backlog_threshold: 100,
+            ai_triage: true,
+            ai_provider: "local".into(),
+            ai_threshold: 0.85,
+            ai_openai_base_url: "https://api.openai.com/v1".into(),
+            ai_openai_model: "gpt-4o-mini".into(),
+            ai_openai_api_key: None,
+            ai_openai_timeout_secs: 30,
         }
     }
 }
@@ -304,6 +327,18 @@ impl Settings {
         }
         if self.jobs_backlog_threshold == 0 {
             return Err(invalid("jobs_backlog_threshold", "must be at least 1"));
+        }
+        if !(0.0..=1.0).contains(&self.ai_threshold) {
+            return Err(invalid("ai_threshold", "must be between 0 and 1"));
+        }
+        if !["local", "openai"].contains(&self.ai_provider.as_str()) {
+            return Err(invalid("ai_provider", "must be local or openai"));
+        }
+        if !(self.ai_openai_base_url.starts_with("http://") || self.ai_openai_base_url.starts_with("https://")) {
+            return Err(invalid("ai_openai_base_url", "must be an http:// or https:// URL"));
+        }
+        if !(1..=600).contains(&self.ai_openai_timeout_secs) {
+            return Err(invalid("ai_openai_timeout_secs", "must be between 1 and 600"));
         }
         Ok(())
     }

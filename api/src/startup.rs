@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::modules::auth::configure)
             .configure(tickets::configure)
+            .configure(crate::modules::ai::configure)
             .configure(admin::configure)
             .configure(kb::configure)
             .configure(notifications::configure)
@@ -81,6 +82,8 @@ pub async fn build_state(settings: Settings, job_kinds: JobRegistry) -> anyhow::
     tokio::spawn(ticket_search.clone().run(db.clone()));
     let metrics = Metrics::new()?;
     let clock: Arc<dyn crate::infra::clock::Clock> = Arc::new(SystemClock);
+    let mut job_kinds = job_kinds;
+    crate::modules::ai::register(&mut job_kinds, &settings)?;
     let jobs = Jobs::new(job_kinds, bus.clone(), clock.clone(), JobMetrics::register(metrics.registry())?);
     let state = AppState {
         db,

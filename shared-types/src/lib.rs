@@ -5,6 +5,7 @@
 //! `openapi` feature, which the server enables and the client does not.
 
 pub mod admin;
+pub mod ai;
 pub mod auth;
 pub mod common;
 pub mod jobs;

@@ -66,11 +66,17 @@ pub enum Permission {
     /// See the background job queues; retry and discard jobs; receive queue alerts.
     #[serde(rename = "admin:jobs")]
     AdminJobs,
+    /// See the AI page: model version, precision, recall and overrides.
+    #[serde(rename = "ai:metrics")]
+    AiMetrics,
+    /// Set the thresholds at which AI predictions are applied.
+    #[serde(rename = "admin:ai")]
+    AdminAi,
 }
 
 impl Permission {
     /// Every permission, in a stable order.
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 21] = [
         Permission::TicketCreate,
         Permission::TicketViewOwn,
         Permission::TicketViewTeam,
@@ -90,6 +96,8 @@ impl Permission {
         Permission::KbWrite,
         Permission::KbPublish,
         Permission::AdminJobs,
+        Permission::AiMetrics,
+        Permission::AdminAi,
     ];
 
     /// The wire name, e.g. `ticket:create`.
@@ -114,6 +122,8 @@ impl Permission {
             Permission::KbWrite => "kb:write",
             Permission::KbPublish => "kb:publish",
             Permission::AdminJobs => "admin:jobs",
+            Permission::AiMetrics => "ai:metrics",
+            Permission::AdminAi => "admin:ai",
         }
     }
 
@@ -144,6 +154,8 @@ impl Permission {
             Permission::KbWrite => "Write knowledge-base articles",
             Permission::KbPublish => "Publish, archive and feature knowledge-base articles",
             Permission::AdminJobs => "See background job queues, retry and discard jobs",
+            Permission::AiMetrics => "See AI triage figures and the model version",
+            Permission::AdminAi => "Set the AI triage thresholds",
         }
     }
 }
@@ -202,7 +214,7 @@ impl RoleName {
             RoleName::Agent => [&employee[..], &agent[..]].concat(),
             RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign]].concat(),
             RoleName::Manager => {
-                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish]].concat()
+                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish, AiMetrics]].concat()
             }
             RoleName::Admin => Permission::ALL.to_vec(),
         }

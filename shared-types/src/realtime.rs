@@ -112,6 +112,17 @@ pub enum ServerMessage {
         /// What changed.
         changes: Vec<ChangedField>,
     },
+    /// AI triage predicted a ticket's category and priority; `changes` holds what it applied
+    /// (empty when it only left a suggestion). Sent to those who may update the ticket.
+    #[serde(rename = "ai.categorised")]
+    AiCategorised {
+        /// The ticket.
+        ticket_id: Uuid,
+        /// Its version after the prediction.
+        version: i32,
+        /// The fields applied.
+        changes: Vec<ChangedField>,
+    },
     /// A reply (or, for those who may read them, an internal note) was added.
     #[serde(rename = "ticket.commented")]
     TicketCommented {

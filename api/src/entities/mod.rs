@@ -1,6 +1,9 @@
 //! sea-orm entities, one per table. They never leave the `api` crate:
 //! handlers answer with the DTOs of `shared-types`.
 
+pub mod ai_feedback;
+pub mod ai_model_version;
+pub mod ai_prediction;
 pub mod audit_log;
 pub mod job;
 pub mod kb_article;

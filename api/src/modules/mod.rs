@@ -2,6 +2,7 @@
 //! other modules call that service, never its tables.
 
 pub mod admin;
+pub mod ai;
 pub mod audit;
 pub mod auth;
 pub mod health;

@@ -105,6 +105,36 @@ fn job_settings_come_from_the_environment_and_are_checked() {
 }
 
 #[test]
+fn ai_settings_are_read_and_checked() {
+    Jail::expect_with(|jail| {
+        let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+        assert_eq!((s.ai_triage, s.ai_provider.as_str(), s.ai_threshold), (true, "local", 0.85));
+        jail.set_env("HELPDESK_AI_THRESHOLD", "0.7");
+        jail.set_env("HELPDESK_AI_TRIAGE", "false");
+        let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+        assert_eq!((s.ai_triage, s.ai_threshold), (false, 0.7));
+        jail.set_env("HELPDESK_AI_THRESHOLD", "1.5");
+        let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("HELPDESK_AI_THRESHOLD"));
+        jail.set_env("HELPDESK_AI_THRESHOLD", "0.85");
+        jail.set_env("HELPDESK_AI_PROVIDER", "magic");
+        let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("HELPDESK_AI_PROVIDER"));
+        jail.set_env("HELPDESK_AI_PROVIDER", "openai");
+        jail.set_env("HELPDESK_AI_OPENAI_BASE_URL", "http://127.0.0.1:11434/v1");
+        jail.set_env("HELPDESK_AI_OPENAI_API_KEY", "sk-test");
+        let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+        assert_eq!(s.ai_openai_base_url, "http://127.0.0.1:11434/v1");
+        assert_eq!(s.ai_openai_api_key.as_ref().map(Secret::expose), Some("sk-test"));
+        assert_eq!(s.ai_openai_timeout_secs, 30);
+        jail.set_env("HELPDESK_AI_OPENAI_BASE_URL", "ftp://x");
+        let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("HELPDESK_AI_OPENAI_BASE_URL"));
+        Ok(())
+    });
+}
+
+#[test]
 fn secrets_do_not_print() {
     let s = Settings { jwt_secret: Some(Secret::new("x".repeat(40))), ..Settings::default() };
     assert!(!format!("{s:?}").contains("xxxx"));

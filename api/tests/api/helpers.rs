@@ -147,6 +147,8 @@ impl TestApp {
             refresh_reuse_grace_secs: 0,
             // Most tests never search; the ones that do turn embeddings on (`with_embeddings`).
             search_embeddings: false,
+            // Triage needs the embedding model; the AI tests turn it on.
+            ai_triage: false,
             ..Settings::default()
         }
     }

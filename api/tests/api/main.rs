@@ -6,6 +6,7 @@
 mod helpers;
 
 mod admin;
+mod ai;
 mod auth;
 mod cli;
 mod cluster;

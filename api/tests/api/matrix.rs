@@ -69,6 +69,21 @@ const ROUTES: &[Row] = &[
     ("POST", "/api/v1/tickets/{X}/assign", Some(r#"{"assigneeId":"{A}"}"#), [401, 403, 200, 200, 200, 200]),
     ("POST", "/api/v1/tickets/{Z}/assign", Some(r#"{"assigneeId":"{A}"}"#), [401, 403, 403, 200, 200, 200]),
     ("POST", "/api/v1/tickets/{X}/close", Some(r#"{}"#), [401, 403, 200, 200, 200, 200]),
+    // No triage ran on the fixtures: visible tickets have no prediction to settle (409).
+    ("POST", "/api/v1/tickets/{X}/ai/accept", Some(r#"{"field":"category"}"#), [401, 403, 409, 409, 409, 409]),
+    (
+        "POST",
+        "/api/v1/tickets/{Y}/ai/reject",
+        Some(r#"{"field":"priority","value":"low"}"#),
+        [401, 403, 404, 404, 409, 409],
+    ),
+    ("GET", "/api/v1/ai/metrics", None, [401, 403, 403, 403, 200, 200]),
+    (
+        "PUT",
+        "/api/v1/ai/thresholds",
+        Some(r#"{"category":0.85,"subcategory":0.85,"priority":0.85}"#),
+        [401, 403, 403, 403, 403, 200],
+    ),
     ("DELETE", "/api/v1/tickets/{X}", None, [401, 403, 403, 403, 403, 204]),
     ("GET", "/api/v1/categories", None, [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/teams", None, [401, 403, 200, 200, 200, 200]),

@@ -19,7 +19,8 @@ pub fn may_hear(access: &Access, event: &TicketEvent) -> bool {
         }
         TicketScope::Own { user_id } => event.created_by == user_id,
     };
-    sees && (!event.is_internal() || access.has(Permission::TicketCommentInternal))
+    let staff_only = event.is_internal() || event.kind.starts_with("ai.");
+    sees && (!staff_only || access.has(Permission::TicketCommentInternal))
 }
 
 /// The message clients get for `event`, if it is one they get.
@@ -39,6 +40,9 @@ pub fn message_for(event: &TicketEvent) -> Option<ServerMessage> {
                 changes.push(shared_types::realtime::ChangedField { field: "deleted".into(), value: None });
             }
             ServerMessage::TicketUpdated { ticket_id, version: event.version, changes }
+        }
+        "ai.categorised" => {
+            ServerMessage::AiCategorised { ticket_id, version: event.version, changes: event.changes.clone() }
         }
         "ticket.assigned" => ServerMessage::TicketAssigned { ticket_id, assignee_id: event.assigned_to },
         "ticket.commented" | "ticket.note_added" => ServerMessage::TicketCommented {
@@ -105,5 +109,17 @@ mod tests {
         assert!(!may_hear(&own, &note), "internal notes never reach the requester");
         assert!(may_hear(&desk, &note));
         assert!(matches!(message_for(&note), Some(ServerMessage::TicketCommented { internal: true, .. })));
+    }
+
+    #[test]
+    fn ai_predictions_reach_staff_who_see_the_ticket_only() {
+        let (employee, agent, team) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let own = access(RoleName::Employee, employee, vec![]);
+        let desk = access(RoleName::Agent, agent, vec![team]);
+        let outsider = access(RoleName::Agent, Uuid::new_v4(), vec![Uuid::new_v4()]);
+        let categorised = event("ai.categorised", employee, Some(team));
+        assert!(!may_hear(&own, &categorised), "suggestions are for agents");
+        assert!(may_hear(&desk, &categorised) && !may_hear(&outsider, &categorised));
+        assert!(matches!(message_for(&categorised), Some(ServerMessage::AiCategorised { version: 1, .. })));
     }
 }

@@ -7,6 +7,7 @@
 //! [`events::EVENT_TOPIC`] after they commit ([`events::TicketEvent`]).
 
 mod actions;
+pub mod ai_triage;
 pub mod dto;
 pub mod events;
 pub mod filter;
@@ -33,6 +34,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(routes::remove)
             .service(routes::comment)
             .service(routes::assign)
-            .service(routes::close),
+            .service(routes::close)
+            .service(crate::modules::ai::routes::accept)
+            .service(crate::modules::ai::routes::reject),
     );
 }

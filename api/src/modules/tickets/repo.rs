@@ -332,13 +332,24 @@ pub async fn record_history(
     changes: &[Change],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    record_history_as(conn, ticket_id, Some(actor), changes, now).await
+}
+
+/// [`record_history`] for changes the system made (`actor` is `None`), e.g. AI triage.
+pub async fn record_history_as(
+    conn: &impl ConnectionTrait,
+    ticket_id: Uuid,
+    actor: Option<Uuid>,
+    changes: &[Change],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     if changes.is_empty() {
         return Ok(());
     }
     let rows = changes.iter().map(|c| ticket_history::ActiveModel {
         id: Set(Uuid::now_v7()),
         ticket_id: Set(ticket_id),
-        actor_id: Set(Some(actor)),
+        actor_id: Set(actor),
         field: Set(c.field.to_string()),
         old_value: Set(c.old.clone()),
         new_value: Set(c.new.clone()),

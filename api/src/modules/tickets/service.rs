@@ -233,7 +233,11 @@ impl<'a> TicketService<'a> {
         }));
         audit::record(&txn, entry, client, now).await?;
         search::record(&txn, model.id, false, now).await?;
+        let triage = crate::modules::ai::enqueue_triage(&self.state.jobs, &self.state.settings, &txn, model.id).await?;
         txn.commit().await?;
+        if triage {
+            self.state.jobs.wake().await;
+        }
         self.publish(TicketEvent::new("ticket.created", &model, user.user_id)).await;
         dto::ticket(&self.state.db, model).await
     }

@@ -162,6 +162,8 @@ impl TicketService<'_> {
         if !repo::update_versioned(&txn, &old, &plan.ticket).await? {
             return Err(version_mismatch());
         }
+        // An agent changing a field the AI predicted corrects (or confirms) the prediction.
+        crate::modules::ai::feedback::record_edit(&txn, &old, &plan.ticket, user.user_id, now).await?;
         if let Some(tags) = &plan.tags {
             repo::set_tags(&txn, id, tags).await?;
         }

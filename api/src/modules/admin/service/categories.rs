@@ -78,6 +78,16 @@ pub async fn list(
     Ok(out)
 }
 
+/// Every category a ticket may be filed under now (active, under an active parent), by name:
+/// the labels AI triage may answer with.
+pub async fn usable_all(db: &impl ConnectionTrait) -> Result<Vec<category::Model>, ApiError> {
+    let rows = category::Entity::find().order_by_asc(category::Column::Name).all(db).await?;
+    let usable = |c: &category::Model| {
+        c.is_active && c.parent_id.is_none_or(|p| rows.iter().any(|parent| parent.id == p && parent.is_active))
+    };
+    Ok(rows.iter().filter(|c| usable(c)).cloned().collect())
+}
+
 /// Whether a ticket may be filed under `id` now (it exists and is offered).
 pub async fn is_usable(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, ApiError> {
     let Some(c) = category::Entity::find_by_id(id).one(db).await? else {
