@@ -81,6 +81,16 @@ enum EvalTarget {
         #[arg(long)]
         model_dir: Option<PathBuf>,
     },
+    /// Ticket-spike detection: replays arrivals every 5 minutes, scores the alerts; the last
+    /// line is one JSON object.
+    Spikes {
+        /// Arrivals, `timestamp,category,subcategory` (CSV with a header).
+        #[arg(long)]
+        events: PathBuf,
+        /// Ground truth: incidents and expected busy events (used only for scoring).
+        #[arg(long)]
+        incidents: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,6 +148,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Kb { action: KbAction::Import { dir } } => kb_import(&dir).await,
         Command::Eval { target: EvalTarget::Search { kb, queries, model_dir } } => {
             tokio::task::spawn_blocking(move || eval_search(&kb, &queries, model_dir)).await?
+        }
+        Command::Eval { target: EvalTarget::Spikes { events, incidents } } => {
+            tokio::task::spawn_blocking(move || eval_spikes(&events, &incidents)).await?
         }
         Command::Seed { tickets, employees, teams, agents_per_team, password } => {
             let opts = crate::seed::SeedOptions { tickets, employees, teams, agents_per_team, password };
@@ -282,6 +295,22 @@ fn eval_search(kb: &Path, queries: &Path, model_dir: Option<PathBuf>) -> anyhow:
         if let Some(m) = metrics {
             println!("{mode:<8}  nDCG@10 {:.4}  recall@5 {:.4}", m.ndcg_at_10, m.recall_at_5);
         }
+    }
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
+fn eval_spikes(events: &Path, incidents: &Path) -> anyhow::Result<()> {
+    use crate::modules::spikes::eval;
+    let settings = Settings::load()?;
+    let config = crate::modules::spikes::DetectorConfig::from_settings(&settings);
+    let arrivals = eval::read_events(events)?;
+    let truth = eval::read_ground_truth(incidents)?;
+    let last = arrivals.last().map_or(0, |a| a.at);
+    let (alerts, warm_until) = eval::replay(&arrivals, config, 300, settings.spikes_quiet_gap_minutes * 60);
+    let (report, lines) = eval::score(&alerts, &truth, warm_until, last);
+    for line in lines {
+        println!("{line}");
     }
     println!("{}", serde_json::to_string(&report)?);
     Ok(())

@@ -134,6 +134,18 @@ pub struct Settings {
     pub jobs_retention_days: u64,
     /// Queued jobs over which admins get a notification (once, until the queue drains).
     pub jobs_backlog_threshold: u64,
+    /// Run the ticket-spike detection job (in whichever instance claims it).
+    pub spikes_enabled: bool,
+    /// Minutes between spike-detection runs.
+    pub spikes_interval_minutes: u64,
+    /// Minimum `-log10` tail probability of a window's arrivals for an alert (5.5: about 1 in 300,000).
+    pub spikes_threshold: f64,
+    /// Minimum arrivals above the expected count for an alert.
+    pub spikes_min_excess: f64,
+    /// Minutes the local working day is ahead of UTC (PKT is 300); used for day boundaries.
+    pub spikes_utc_offset_minutes: i64,
+    /// Minutes without a significant window after which an alert's spike is over.
+    pub spikes_quiet_gap_minutes: i64,
 }
 
 impl Default for Settings {
@@ -179,6 +191,12 @@ impl Default for Settings {
             jobs_maintenance_interval_secs: 30,
             jobs_retention_days: 7,
             jobs_backlog_threshold: 100,
+            spikes_enabled: true,
+            spikes_interval_minutes: 5,
+            spikes_threshold: 5.5,
+            spikes_min_excess: 6.0,
+            spikes_utc_offset_minutes: 300,
+            spikes_quiet_gap_minutes: 120,
         }
     }
 }
@@ -279,6 +297,7 @@ impl Settings {
             return Err(invalid("admin_email", "must be an e-mail address"));
         }
         self.validate_jobs()?;
+        self.validate_spikes()?;
         self.validate_oidc()
     }
 
@@ -297,6 +316,25 @@ impl Settings {
         }
         if self.jobs_backlog_threshold == 0 {
             return Err(invalid("jobs_backlog_threshold", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    fn validate_spikes(&self) -> Result<(), SettingsError> {
+        if !(1..=1440).contains(&self.spikes_interval_minutes) {
+            return Err(invalid("spikes_interval_minutes", "must be between 1 and 1440"));
+        }
+        if !(self.spikes_threshold.is_finite() && self.spikes_threshold > 0.0) {
+            return Err(invalid("spikes_threshold", "must be a positive number"));
+        }
+        if !(self.spikes_min_excess.is_finite() && self.spikes_min_excess >= 0.0) {
+            return Err(invalid("spikes_min_excess", "must be zero or more"));
+        }
+        if !(-720..=840).contains(&self.spikes_utc_offset_minutes) {
+            return Err(invalid("spikes_utc_offset_minutes", "must be between -720 and 840"));
+        }
+        if self.spikes_quiet_gap_minutes < 5 {
+            return Err(invalid("spikes_quiet_gap_minutes", "must be at least 5"));
         }
         Ok(())
     }

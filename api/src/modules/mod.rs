@@ -10,4 +10,5 @@ pub mod kb;
 pub mod notifications;
 pub mod realtime;
 pub mod search;
+pub mod spikes;
 pub mod tickets;
