@@ -8,6 +8,7 @@ mod m20261126_000002_tickets;
 mod m20261126_000003_category_team;
 mod m20261126_000004_knowledge_base;
 mod m20261126_000005_jobs;
+mod m20261126_000007_incidents;
 mod util;
 
 /// Every migration, oldest first.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_category_team::Migration),
             Box::new(m20261126_000004_knowledge_base::Migration),
             Box::new(m20261126_000005_jobs::Migration),
+            Box::new(m20261126_000007_incidents::Migration),
         ]
     }
 }

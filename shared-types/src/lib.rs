@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod auth;
 pub mod common;
+pub mod incidents;
 pub mod jobs;
 pub mod kb;
 pub mod notifications;

@@ -66,11 +66,15 @@ pub enum Permission {
     /// See the background job queues; retry and discard jobs; receive queue alerts.
     #[serde(rename = "admin:jobs")]
     AdminJobs,
+    /// See ticket-spike (incident) alerts, link their tickets to a parent, dismiss them;
+    /// receive the alerts.
+    #[serde(rename = "incident:manage")]
+    IncidentManage,
 }
 
 impl Permission {
     /// Every permission, in a stable order.
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::TicketCreate,
         Permission::TicketViewOwn,
         Permission::TicketViewTeam,
@@ -90,6 +94,7 @@ impl Permission {
         Permission::KbWrite,
         Permission::KbPublish,
         Permission::AdminJobs,
+        Permission::IncidentManage,
     ];
 
     /// The wire name, e.g. `ticket:create`.
@@ -114,6 +119,7 @@ impl Permission {
             Permission::KbWrite => "kb:write",
             Permission::KbPublish => "kb:publish",
             Permission::AdminJobs => "admin:jobs",
+            Permission::IncidentManage => "incident:manage",
         }
     }
 
@@ -144,6 +150,7 @@ impl Permission {
             Permission::KbWrite => "Write knowledge-base articles",
             Permission::KbPublish => "Publish, archive and feature knowledge-base articles",
             Permission::AdminJobs => "See background job queues, retry and discard jobs",
+            Permission::IncidentManage => "See ticket-spike alerts, link their tickets to an incident, dismiss them",
         }
     }
 }
@@ -200,9 +207,10 @@ impl RoleName {
         match self {
             RoleName::Employee => employee.to_vec(),
             RoleName::Agent => [&employee[..], &agent[..]].concat(),
-            RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign]].concat(),
+            RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign, IncidentManage]].concat(),
             RoleName::Manager => {
-                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish]].concat()
+                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish, IncidentManage]]
+                    .concat()
             }
             RoleName::Admin => Permission::ALL.to_vec(),
         }
@@ -245,5 +253,7 @@ mod tests {
         assert!(RoleName::Manager.default_permissions().contains(&Permission::KbPublish));
         assert_eq!(RoleName::Admin.default_permissions().len(), Permission::ALL.len());
         assert!(!RoleName::Manager.default_permissions().contains(&Permission::AdminJobs));
+        assert!(RoleName::TeamLead.default_permissions().contains(&Permission::IncidentManage));
+        assert!(!agent.contains(&Permission::IncidentManage));
     }
 }

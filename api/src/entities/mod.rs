@@ -2,6 +2,8 @@
 //! handlers answer with the DTOs of `shared-types`.
 
 pub mod audit_log;
+pub mod incident_alert;
+pub mod incident_alert_ticket;
 pub mod job;
 pub mod kb_article;
 pub mod kb_article_rating;

@@ -147,6 +147,9 @@ impl TestApp {
             refresh_reuse_grace_secs: 0,
             // Most tests never search; the ones that do turn embeddings on (`with_embeddings`).
             search_embeddings: false,
+            // A queued detection job would disturb the job-queue tests; the incident tests
+            // turn it on.
+            spikes_enabled: false,
             ..Settings::default()
         }
     }

@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod cli;
 mod cluster;
+mod incidents;
 mod jobs;
 mod kb;
 mod matrix;

@@ -10,6 +10,7 @@ mod actions;
 pub mod dto;
 pub mod events;
 pub mod filter;
+pub mod incidents;
 pub mod lifecycle;
 pub mod numbering;
 pub mod repo;
