@@ -17,7 +17,7 @@ use crate::entities::{incident_alert, notification};
 use crate::infra::bus::Bus;
 use crate::infra::db::Writer;
 use crate::modules::notifications::{self, service::NewNotification};
-use crate::modules::tickets::incidents::{TicketArrival, arrivals_since};
+use crate::modules::tickets::incidents::{TicketArrival, arrivals_since, link_to_parent};
 
 /// What a run needs besides the database.
 #[derive(Debug, Clone)]
@@ -70,6 +70,10 @@ pub async fn run(
         match repo::ongoing(&txn, &signal.key.category, ongoing_since).await? {
             Some(alert) => {
                 let id = alert.id;
+                // Tickets of a spike already linked to its incident join the incident too.
+                if let Some(parent) = alert.parent_ticket_id {
+                    link_to_parent(&txn, parent, &tickets, alert.resolved_by, now).await?;
+                }
                 repo::save(&txn, continued(alert, signal, now)).await?;
                 repo::add_tickets(&txn, id, &tickets).await?;
                 if !report.continued.contains(&id) && !report.raised.contains(&id) {

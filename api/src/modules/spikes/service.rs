@@ -122,7 +122,7 @@ impl<'a> IncidentAlerts<'a> {
         let now = self.state.clock.now();
         let txn = self.state.writer.begin().await?;
         let children = repo::ticket_ids(&txn, id).await?;
-        let added = ticket_links::link_to_parent(&txn, parent, &children, self.actor.user_id, now).await?;
+        let added = ticket_links::link_to_parent(&txn, parent, &children, Some(self.actor.user_id), now).await?;
         let mut linked = alert.clone();
         linked.status = IncidentAlertStatus::Linked.as_str().to_string();
         linked.parent_ticket_id = Some(parent);

@@ -73,7 +73,7 @@ pub async fn link_to_parent(
     conn: &impl ConnectionTrait,
     parent: Uuid,
     children: &[Uuid],
-    by: Uuid,
+    by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let mut added = 0;
@@ -87,7 +87,7 @@ pub async fn link_to_parent(
                 ticket_id: Set(from),
                 related_ticket_id: Set(to),
                 relation_type: Set(relation.to_string()),
-                created_by: Set(Some(by)),
+                created_by: Set(by),
                 created_at: Set(now),
             };
             ticket_related::Entity::insert(row).exec_without_returning(conn).await?;

@@ -106,5 +106,21 @@ async fn linking_writes_parent_and_child_relations(app: TestApp) {
     assert_eq!(dismiss.code(), "incident_alert_linked");
     let linked_only = app.get("/api/v1/incidents/alerts?status=linked", lead).await.expect(200).body;
     assert_eq!(linked_only["meta"]["total"], 1);
+
+    // Tickets that keep coming in the linked spike join the incident at the next run.
+    let more = wifi_burst(&app, &desk, 3).await;
+    let report = scan_now(&app).await;
+    assert!(report.raised.is_empty(), "{report:?}");
+    use helpdesk_api::entities::ticket_related;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let parent: uuid::Uuid = parent_id.parse().unwrap();
+    let joined = ticket_related::Entity::find()
+        .filter(ticket_related::Column::TicketId.is_in(more))
+        .filter(ticket_related::Column::RelatedTicketId.eq(parent))
+        .filter(ticket_related::Column::RelationType.eq("parent"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(joined, 3);
     assert_eq!(app.get("/api/v1/incidents/alerts?status=dismissed", lead).await.expect(200).body["meta"]["total"], 0);
 }
