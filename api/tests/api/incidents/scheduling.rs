@@ -22,6 +22,14 @@ async fn each_start_keeps_exactly_one_run_queued(base: TestApp) {
     assert_eq!(queued_scans(&first).await, 1);
     let second = first.another_instance(registry(), |s| s.spikes_enabled = true).await;
     assert_eq!(queued_scans(&second).await, 1, "the same slot is queued once");
+    // Enqueueing the slot again answers the queued job.
+    use helpdesk_api::modules::jobs::Enqueued;
+    use helpdesk_api::modules::spikes::job::schedule_next;
+    let interval = std::time::Duration::from_secs(300);
+    let state = &second.state;
+    let first_run = schedule_next(&state.db, &state.jobs, interval).await.unwrap();
+    let again = schedule_next(&state.db, &state.jobs, interval).await.unwrap();
+    assert!(matches!(again, Enqueued::Existing(id) if id == first_run.id()), "{first_run:?} then {again:?}");
 }
 
 async fn alerts_can_be_dismissed(app: TestApp) {
