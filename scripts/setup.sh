@@ -8,6 +8,7 @@
 #   scripts/setup.sh --trunk      install Trunk, wasm-bindgen-cli and wasm-opt at pinned versions
 #   scripts/setup.sh --browser    install Debian's Chromium and the e2e npm packages (npm ci)
 #   scripts/setup.sh --model      fetch the search embedding model into the data directory
+#   scripts/setup.sh --opensearch install osmem-server, an OpenSearch stand-in for the tests
 #
 # With no flag it does nothing: the embedded defaults (SQLite, in-process) need no setup.
 set -euo pipefail
@@ -23,10 +24,11 @@ TOOLS_DIR="${HELPDESK_TOOLS_DIR:-$HOME/.local/share/helpdesk-tools}"
 log() { echo "setup: $*"; }
 
 usage() {
-    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 want_services=false want_wasm=false want_lint=false want_trunk=false want_browser=false want_model=false
+want_opensearch=false
 for arg in "$@"; do
     case "$arg" in
     --services) want_services=true ;;
@@ -35,6 +37,7 @@ for arg in "$@"; do
     --trunk) want_trunk=true ;;
     --browser) want_browser=true ;;
     --model) want_model=true ;;
+    --opensearch) want_opensearch=true ;;
     -h | --help) usage; exit 0 ;;
     *) echo "setup: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
     esac
@@ -203,6 +206,41 @@ model_files_valid() {
     done
 }
 
+# osmem-server: an in-memory server speaking OpenSearch's REST API (no knn), for the tests of
+# the OpenSearch backend. A Go binary inside a PyPI wheel, checked by the wheel's sha256.
+OSMEM_WHEEL="osmem-server==0.1.6"
+OSMEM_WHEEL_SHA256="24c862de01ab1c6dd1564284933fdc4f774494a41e071676914f86d82fdbef40"
+osmem_bin() {
+    echo "$TOOLS_DIR/osmem-server-0.1.6/osmem-server"
+}
+
+install_osmem() {
+    local bin
+    bin="$(osmem_bin)"
+    if [[ -x "$bin" ]] && "$bin" -version >/dev/null 2>&1; then
+        log "osmem-server already at $bin"
+        return
+    fi
+    local work
+    work="$(mktemp -d)"
+    log "downloading $OSMEM_WHEEL"
+    python3 -m pip download --quiet --no-deps --only-binary=:all: --platform manylinux_2_17_x86_64 \
+        --python-version 3.11 --dest "$work" "$OSMEM_WHEEL"
+    local wheel
+    wheel="$(ls "$work"/*.whl)"
+    if [[ "$(sha256sum "$wheel" | cut -d' ' -f1)" != "$OSMEM_WHEEL_SHA256" ]]; then
+        echo "setup: $wheel does not have the expected sha256 $OSMEM_WHEEL_SHA256" >&2
+        exit 1
+    fi
+    mkdir -p "$(dirname "$bin")"
+    python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("osmem_server/bin/osmem-server"))' \
+        "$wheel" >"$bin.partial"
+    chmod +x "$bin.partial"
+    mv -f "$bin.partial" "$bin"
+    rm -rf "$work"
+    log "osmem-server installed at $bin"
+}
+
 install_model() {
     local dir
     dir="$(model_dir)"
@@ -257,4 +295,5 @@ if $want_lint; then add_lint_components; fi
 if $want_trunk; then install_trunk; fi
 if $want_browser; then install_browser; fi
 if $want_model; then install_model; fi
+if $want_opensearch; then install_osmem; fi
 log "done"

@@ -36,8 +36,10 @@ trap finish EXIT
 # The gzipped WASM must stay under this (phones on slow networks download it on first visit).
 WASM_GZIP_BUDGET=409600
 
-section "setup (services, wasm target, lint tools, Trunk, browser, search model)"
-"$ROOT/scripts/setup.sh" --services --wasm --lint --trunk --browser --model
+section "setup (services, wasm target, lint tools, Trunk, browser, search model, OpenSearch stand-in)"
+"$ROOT/scripts/setup.sh" --services --wasm --lint --trunk --browser --model --opensearch
+# The OpenSearch backend's live tests run against this stand-in (see api/tests/api/opensearch).
+export OSMEM_SERVER_BIN="${OSMEM_SERVER_BIN:-${HELPDESK_TOOLS_DIR:-$HOME/.local/share/helpdesk-tools}/osmem-server-0.1.6/osmem-server}"
 
 section "cargo fmt --check"
 cargo fmt --all -- --check

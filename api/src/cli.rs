@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         action: KbAction,
     },
+    /// Search index maintenance: compare the index change log with the tables, or re-index.
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+    },
     /// Measure the AI features on judged data.
     Eval {
         #[command(subcommand)]
@@ -101,6 +106,16 @@ enum KbAction {
         /// The directory holding `*.md` files.
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchAction {
+    /// Report articles and tickets whose index entries are missing or out of date (exit
+    /// status 1 when there are any); the last line is one JSON object.
+    Check,
+    /// Queue every article and ticket for re-indexing: every running instance re-reads them
+    /// all from the tables within seconds, and drops what no longer belongs.
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,6 +161,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             create_user(&email, &name, &role).await
         }
         Command::Kb { action: KbAction::Import { dir } } => kb_import(&dir).await,
+        Command::Search { action } => search_maintenance(action).await,
         Command::Eval { target: EvalTarget::Search { kb, queries, model_dir } } => {
             tokio::task::spawn_blocking(move || eval_search(&kb, &queries, model_dir)).await?
         }
@@ -270,6 +286,39 @@ async fn kb_import(dir: &Path) -> anyhow::Result<()> {
     bootstrap::seed_roles(&conn).await?;
     let report = crate::modules::kb::import::import(&conn, &files).await?;
     println!("imported {} articles from {}: {report}", files.len(), dir.display());
+    Ok(())
+}
+
+async fn search_maintenance(action: SearchAction) -> anyhow::Result<()> {
+    use crate::modules::search::maintenance;
+    let settings = Settings::load()?;
+    telemetry::init(&settings);
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    match action {
+        SearchAction::Check => {
+            let reports = maintenance::check(&conn).await?;
+            for r in &reports {
+                println!(
+                    "{}: {} rows to index, {} not indexed, {} not removed",
+                    r.entity,
+                    r.rows,
+                    r.not_indexed.len(),
+                    r.not_removed.len()
+                );
+            }
+            let clean = reports.iter().all(|r| r.is_clean());
+            println!("{}", serde_json::json!({ "clean": clean, "indexes": reports }));
+            if !clean {
+                anyhow::bail!("the search change log differs from the tables: run `helpdesk search reindex`");
+            }
+        }
+        SearchAction::Reindex => {
+            for (entity, n) in maintenance::reindex(&conn, chrono::Utc::now()).await? {
+                println!("{entity}: {n} entries queued; running instances re-index them from the tables");
+            }
+        }
+    }
     Ok(())
 }
 

@@ -117,6 +117,11 @@ pub struct Settings {
     /// The sentence-embedding model directory (`config.json`, `tokenizer.json`,
     /// `model.safetensors`); `<data_dir>/models/all-MiniLM-L6-v2` when unset.
     pub embedding_model_dir: Option<PathBuf>,
+    /// OpenSearch base URL (`http://search:9200`): indexes live there instead of in each
+    /// instance's memory. Unset: the embedded engine.
+    pub opensearch_url: Option<String>,
+    /// Prefix of the OpenSearch index names (`<prefix>-kb`, `<prefix>-tickets`).
+    pub opensearch_index_prefix: String,
     /// Run background jobs in this instance. Off, the instance still enqueues jobs (in the
     /// transactions of the changes that need them) and other instances run them.
     pub jobs_enabled: bool,
@@ -184,6 +189,8 @@ impl Default for Settings {
             demo_data: false,
             search_embeddings: true,
             embedding_model_dir: None,
+            opensearch_url: None,
+            opensearch_index_prefix: "helpdesk".into(),
             jobs_enabled: true,
             jobs_poll_interval_ms: 1000,
             jobs_lease_secs: 60,

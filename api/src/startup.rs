@@ -25,7 +25,6 @@ use crate::modules::auth::password;
 use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
 use crate::modules::jobs::{self, JobMetrics, JobRegistry, Jobs, WorkerConfig, WorkerDeps, WorkerPool};
-use crate::modules::kb::search_sync::KbSearch;
 use crate::modules::realtime::{self, Hub};
 use crate::modules::{admin, health, kb, notifications, spikes, tickets};
 use crate::openapi::ApiDoc;
@@ -77,8 +76,10 @@ pub async fn build_state(settings: Settings, job_kinds: JobRegistry) -> anyhow::
     let writer = db::Writer::new(&settings, &db).await?;
     let sso = Sso::from_settings(&settings)?.map(Arc::new);
     let hub = Hub::start(bus.clone(), access.clone(), db.clone());
-    let kb_search = KbSearch::new(&settings);
+    let kb_search = crate::modules::kb::search_sync::new_index(&settings)?;
     tokio::spawn(kb_search.clone().run(db.clone()));
+    let ticket_search = crate::modules::tickets::search::new_index(&settings)?;
+    tokio::spawn(ticket_search.clone().run(db.clone()));
     let metrics = Metrics::new()?;
     let clock: Arc<dyn crate::infra::clock::Clock> = Arc::new(SystemClock);
     let jobs = Jobs::new(job_kinds, bus.clone(), clock.clone(), JobMetrics::register(metrics.registry())?);
@@ -97,6 +98,7 @@ pub async fn build_state(settings: Settings, job_kinds: JobRegistry) -> anyhow::
         sso,
         hub,
         kb_search,
+        ticket_search,
         jobs,
     };
     Ok((state, first_admin))

@@ -48,6 +48,8 @@ pub struct AppState {
     pub hub: Hub,
     /// The knowledge-base search index, kept in step with the articles.
     pub kb_search: Arc<KbSearch>,
+    /// The ticket text index (the list's `q`), kept in step with the tickets.
+    pub ticket_search: Arc<crate::modules::tickets::search::TicketSearch>,
     /// Background jobs: enqueue, wake, and the registered kinds.
     pub jobs: Jobs,
 }

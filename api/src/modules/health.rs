@@ -44,13 +44,21 @@ pub struct SearchReadiness {
     pub status: String,
     /// `hybrid` with the embedding model, `lexical` without it.
     pub mode: String,
+    /// Where the indexes live: `embedded` (this instance's memory) or `opensearch`.
+    pub backend: String,
     /// Why semantic search is off, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Articles in the index.
+    /// Article documents in the index (drafts included).
     pub documents: usize,
-    /// The last entry of the change log the index reflects.
+    /// The last entry of the change log the article index reflects.
     pub applied_change: i64,
+    /// The ticket text index (the ticket list's `q`): `ready` or `building`.
+    pub tickets_status: String,
+    /// Ticket documents in it (a ticket with internal notes counts twice).
+    pub ticket_documents: usize,
+    /// The last entry of the change log the ticket index reflects.
+    pub tickets_applied_change: i64,
 }
 
 fn check(result: anyhow::Result<()>) -> CheckResult {
@@ -96,9 +104,13 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let search = SearchReadiness {
         status: if kb.is_ready() { "ready" } else { "building" }.into(),
         mode: if embedding.is_ok() { "hybrid" } else { "lexical" }.into(),
+        backend: kb.backend().into(),
         detail: embedding.detail,
         documents: kb.len(),
         applied_change: kb.applied(),
+        tickets_status: if state.ticket_search.is_ready() { "ready" } else { "building" }.into(),
+        ticket_documents: state.ticket_search.len(),
+        tickets_applied_change: state.ticket_search.applied(),
     };
     let body = Readiness {
         status: if ready { "ready" } else { "unavailable" }.into(),

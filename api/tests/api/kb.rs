@@ -7,6 +7,7 @@ mod feedback;
 mod import;
 mod input;
 mod search;
+mod suggestions;
 mod versions;
 
 use serde_json::{Value, json};
@@ -55,7 +56,7 @@ pub fn slugs(page: &Answer) -> Vec<String> {
 
 /// Every search change as (article id, op), oldest first.
 pub async fn search_changes(app: &TestApp) -> Vec<(String, String)> {
-    helpdesk_api::modules::kb::search_feed::changes_after(&app.state.db, 0, 100_000)
+    helpdesk_api::modules::search::changelog::changes_after(&app.state.db, Some("kb_article"), 0, 100_000)
         .await
         .expect("changes")
         .into_iter()

@@ -14,6 +14,7 @@ mod jobs;
 mod kb;
 mod matrix;
 mod openapi;
+mod opensearch;
 mod ops;
 mod realtime;
 mod spa;

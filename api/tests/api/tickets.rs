@@ -6,6 +6,7 @@ mod changes;
 mod create;
 mod input;
 mod list;
+mod search;
 mod team_scope;
 
 use reqwest::Method;

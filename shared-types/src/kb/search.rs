@@ -52,3 +52,20 @@ pub struct KbSearchResponse {
     /// embedding model is not loaded) or `semantic`.
     pub mode: String,
 }
+
+/// An article suggested for a ticket (`suggestedArticles` in `GET /api/v1/tickets/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct KbSuggestionDto {
+    /// The article's id.
+    pub id: uuid::Uuid,
+    /// Its stable key, e.g. `kb-001`.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// What it answers.
+    pub summary: Option<String>,
+    /// Relevance to the ticket (higher is better; comparable within one ticket only).
+    pub score: f32,
+}

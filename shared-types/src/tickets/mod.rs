@@ -217,6 +217,10 @@ pub struct TicketDetailDto {
     pub ticket: TicketDto,
     /// Comments the caller may see, oldest first.
     pub comments: Vec<CommentDto>,
+    /// For agents (`ticket:comment_internal`): the three published knowledge-base articles
+    /// that best match the ticket's title and description, best first. Absent for others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_articles: Option<Vec<crate::kb::KbSuggestionDto>>,
 }
 
 /// One recorded change to a ticket.

@@ -29,7 +29,7 @@ pub async fn get_one(id: Uuid) -> Result<TicketDetailDto, ApiError> {
     let text = get_text(&format!("/api/v1/tickets/{id}")).await?;
     let ticket: TicketDto = decode(&text)?;
     let Thread { comments } = decode(&text)?;
-    Ok(TicketDetailDto { ticket, comments })
+    Ok(TicketDetailDto { ticket, comments, suggested_articles: None })
 }
 
 /// `GET /api/v1/tickets/{id}/history`.

@@ -2,10 +2,10 @@
 //! and the import format.
 //!
 //! [`KbService`] holds the rules; `handlers` maps HTTP onto it; `repo` is the
-//! only code that touches the `kb_*` tables. The search module reads what it
-//! indexes through [`search_feed`]: [`search_feed::documents`] for the
-//! published articles' text and [`search_feed::changes_after`] for the
-//! ordered change log every article change appends to in its own transaction.
+//! only code that touches the `kb_*` tables. The search index reads what it
+//! indexes through [`search_feed::documents`], and learns what changed from
+//! the ordered change log every article change appends to in its own
+//! transaction ([`search_feed::record`]).
 
 mod categories;
 mod content;

@@ -7,17 +7,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use futures_util::future::BoxFuture;
-
 use super::analysis::Analyzer;
 use super::embedding::{Embedder, EmbeddingStatus};
 use super::fusion::{self, Fusion};
 use super::highlight;
 use super::lexical::{AnalyzedFields, Bm25Params, LexicalIndex};
 use super::vector::VectorIndex;
-use super::{
-    SearchBackend, SearchDocument, SearchError, SearchFilter, SearchHit, SearchMode, SearchQuery, SearchResults,
-};
+use super::{SearchDocument, SearchError, SearchFilter, SearchHit, SearchMode, SearchQuery, SearchResults};
 
 /// What a document's vector is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +78,8 @@ struct Stored {
     published: bool,
     /// Summary and body as plain text, where highlights come from.
     passage: String,
+    /// [`SearchDocument::fingerprint`] of what was indexed.
+    fingerprint: u64,
 }
 
 #[derive(Debug)]
@@ -159,24 +157,13 @@ impl SearchIndex {
         self.inner.state.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The texts a document is embedded from: what it is about, then as much of the body as
-    /// the model reads.
-    fn embedding_texts(&self, doc: &SearchDocument) -> Vec<String> {
-        let heading = format!("{}. {}. {}", doc.title, doc.summary, doc.tags.join(", "));
-        let full = || format!("{heading}. {}", highlight::plain_text(&doc.body));
-        match self.inner.config.document_text {
-            DocumentText::Full => vec![full()],
-            DocumentText::Heading => vec![heading],
-            DocumentText::Blend => vec![full(), heading],
-        }
-    }
-
     /// Analyses `docs` and embeds them in batches, without touching the index.
     pub fn prepare(&self, docs: Vec<SearchDocument>) -> Result<Vec<PreparedDocument>, SearchError> {
         let vectors: Vec<Option<Vec<f32>>> = match &self.inner.embedder {
             None => vec![None; docs.len()],
             Some(embedder) => {
-                let per_doc: Vec<Vec<String>> = docs.iter().map(|doc| self.embedding_texts(doc)).collect();
+                let per_doc: Vec<Vec<String>> =
+                    docs.iter().map(|doc| embedding_texts(doc, self.inner.config.document_text)).collect();
                 let texts: Vec<&str> = per_doc.iter().flatten().map(String::as_str).collect();
                 let mut flat = Vec::with_capacity(texts.len());
                 for batch in texts.chunks(self.inner.config.embed_batch.max(1)) {
@@ -195,7 +182,9 @@ impl SearchIndex {
         let tags = doc.tags.join(" , ");
         let fields = AnalyzedFields::new(&self.inner.analyzer, [&doc.title, &doc.summary, &tags, &doc.body]);
         let passage = format!("{} {}", doc.summary, highlight::plain_text(&doc.body)).trim().to_string();
+        let fingerprint = doc.fingerprint();
         let stored = Stored {
+            fingerprint,
             id: doc.id,
             key: doc.key,
             title: doc.title,
@@ -236,6 +225,13 @@ impl SearchIndex {
         let prepared = self.prepare(docs)?;
         self.commit(prepared);
         Ok(())
+    }
+
+    /// The fingerprint of the indexed document `id`, if it is indexed.
+    pub fn fingerprint(&self, id: i64) -> Option<u64> {
+        let state = self.read();
+        let slot = *state.slots.get(&id)?;
+        state.docs.get(slot as usize)?.as_ref().map(|d| d.fingerprint)
     }
 
     /// Removes a document; false when it was not indexed.
@@ -302,8 +298,20 @@ impl SearchIndex {
     }
 }
 
+/// The texts a document is embedded from: what it is about, then as much of the body as the
+/// model reads.
+pub(super) fn embedding_texts(doc: &SearchDocument, text: DocumentText) -> Vec<String> {
+    let heading = format!("{}. {}. {}", doc.title, doc.summary, doc.tags.join(", "));
+    let full = || format!("{heading}. {}", highlight::plain_text(&doc.body));
+    match text {
+        DocumentText::Full => vec![full()],
+        DocumentText::Heading => vec![heading],
+        DocumentText::Blend => vec![full(), heading],
+    }
+}
+
 /// The unit-length sum of `vectors` (`None` when there is none).
-fn sum_normalized(vectors: impl Iterator<Item = Vec<f32>>) -> Option<Vec<f32>> {
+pub(super) fn sum_normalized(vectors: impl Iterator<Item = Vec<f32>>) -> Option<Vec<f32>> {
     let mut sum: Option<Vec<f32>> = None;
     for vector in vectors {
         match &mut sum {
@@ -324,32 +332,4 @@ fn matches(doc: &Stored, filter: &SearchFilter) -> bool {
     (doc.published || !filter.published_only)
         && filter.category.as_ref().is_none_or(|c| doc.category.as_ref().is_some_and(|d| d.eq_ignore_ascii_case(c)))
         && filter.tags.iter().all(|tag| doc.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
-}
-
-fn join_error(err: tokio::task::JoinError) -> SearchError {
-    SearchError::Backend(format!("search task failed: {err}"))
-}
-
-impl SearchBackend for SearchIndex {
-    fn upsert(&self, doc: SearchDocument) -> BoxFuture<'_, Result<(), SearchError>> {
-        let index = self.clone();
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || index.upsert_blocking(vec![doc])).await.map_err(join_error)?
-        })
-    }
-
-    fn remove(&self, id: i64) -> BoxFuture<'_, Result<bool, SearchError>> {
-        Box::pin(async move { Ok(self.remove_blocking(id)) })
-    }
-
-    fn search(&self, query: SearchQuery) -> BoxFuture<'_, Result<SearchResults, SearchError>> {
-        let index = self.clone();
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || index.search_blocking(&query)).await.map_err(join_error)?
-        })
-    }
-
-    fn embedding_status(&self) -> EmbeddingStatus {
-        SearchIndex::embedding_status(self)
-    }
 }

@@ -1,19 +1,26 @@
 //! Knowledge-base search: hybrid lexical (BM25F with typo tolerance) and semantic (sentence
 //! embeddings) retrieval, fused, with filters and highlights.
 //!
-//! `SearchIndex` is the embedded backend: everything in memory, built from the articles at
-//! start-up and kept current by `upsert`/`remove`. `SearchBackend` is the boundary an
-//! OpenSearch backend implements for the scaled deployment. Without a usable embedding model
+//! `SearchIndex` is the embedded engine: everything in memory, built from the tables at
+//! start-up and kept current by `upsert`/`remove`. `SearchBackend` is the boundary between
+//! a live index (`live`) and where its documents are kept: the embedded engine
+//! (`embedded`) or OpenSearch (`opensearch`) in the scaled deployment. Without a usable embedding model
 //! (see `embedding::load`) search is lexical only and `SearchIndex::embedding_status` says why.
 
 pub mod analysis;
+pub mod changelog;
+pub mod embedded;
 pub mod embedding;
 pub mod eval;
 pub mod fusion;
 pub mod highlight;
 mod index;
 pub mod lexical;
+pub mod live;
+pub mod maintenance;
 mod minilm;
+pub mod opensearch;
+mod opensearch_body;
 pub mod typo;
 pub mod vector;
 
@@ -42,6 +49,14 @@ pub struct SearchDocument {
 }
 
 impl SearchDocument {
+    /// A hash of everything indexed (not the id), to tell whether an indexed copy is current.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&self.key, &self.title, &self.summary, &self.tags, &self.category, &self.body, self.published).hash(&mut h);
+        h.finish()
+    }
+
     /// From an article file; `id` is the database id it was stored under.
     pub fn from_file(id: i64, file: &crate::modules::kb::files::KbFile, published: bool) -> Self {
         Self {
@@ -135,16 +150,35 @@ pub enum SearchError {
     Backend(String),
 }
 
-/// The operations every search backend offers: the embedded `SearchIndex`, and later OpenSearch.
+/// Which document: an entity's id and its part (an entity may be several documents, such as a
+/// ticket's public text and its full text with internal notes).
+pub type DocKey = (uuid::Uuid, u8);
+
+/// What a backend's search answers: hits best first with their keys, and the retrievers that ran.
+pub type KeyedHits = (Vec<(DocKey, SearchHit)>, SearchMode);
+
+/// Where an index keeps its documents: in this process ([`embedded::EmbeddedStore`]) or in
+/// OpenSearch ([`opensearch::OpenSearchStore`]). Documents are named by [`DocKey`]; the
+/// `id` field of a `SearchDocument` handed in is ignored.
 pub trait SearchBackend: Send + Sync {
-    /// Adds or replaces the document with `doc.id`.
-    fn upsert(&self, doc: SearchDocument) -> BoxFuture<'_, Result<(), SearchError>>;
-    /// Removes a document; false when it was not there.
-    fn remove(&self, id: i64) -> BoxFuture<'_, Result<bool, SearchError>>;
-    /// Runs a query.
-    fn search(&self, query: SearchQuery) -> BoxFuture<'_, Result<SearchResults, SearchError>>;
+    /// Adds or replaces documents.
+    fn upsert(&self, docs: Vec<(DocKey, SearchDocument)>) -> BoxFuture<'_, Result<(), SearchError>>;
+    /// Removes documents; keys that are not indexed are ignored.
+    fn remove(&self, keys: Vec<DocKey>) -> BoxFuture<'_, Result<(), SearchError>>;
+    /// Runs a query: hits best first with their keys, and the retrievers that ran.
+    fn search(&self, query: SearchQuery) -> BoxFuture<'_, Result<KeyedHits, SearchError>>;
+    /// The [`SearchDocument::fingerprint`] of every indexed document (for checks).
+    fn fingerprints(&self) -> BoxFuture<'_, Result<std::collections::HashMap<DocKey, u64>, SearchError>>;
+    /// Indexed documents (as of the last write, for an external engine).
+    fn len(&self) -> usize;
+    /// Whether nothing is indexed.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Whether semantic search is available, for `/readyz`.
     fn embedding_status(&self) -> EmbeddingStatus;
+    /// `embedded` or `opensearch`.
+    fn name(&self) -> &'static str;
 }
 
 #[cfg(test)]

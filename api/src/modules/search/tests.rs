@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::embedded::EmbeddedStore;
 use super::embedding::{EmbedError, Embedder, EmbeddingOptions, EmbeddingStatus};
 use super::*;
 
@@ -159,14 +160,20 @@ fn semantic_mode_without_a_model_is_an_error_not_an_empty_answer() {
 }
 
 #[tokio::test]
-async fn the_backend_trait_runs_off_the_async_threads() {
-    let index = sample_index(Some(Arc::new(BagOfWords)));
-    let backend: Arc<dyn SearchBackend> = Arc::new(index);
-    backend.upsert(doc(7, "Zoom has no sound", "software", &["zoom"], "Speaker.", true)).await.unwrap();
-    let results = backend.search(SearchQuery::new("zoom sound")).await.unwrap();
-    assert_eq!(results.hits[0].key, "kb-007");
-    assert!(backend.remove(7).await.unwrap());
-    assert!(backend.embedding_status().is_ok());
+async fn the_embedded_store_names_documents_by_key() {
+    let index = SearchIndex::new(Some(Arc::new(BagOfWords)), ok_status(), SearchConfig::default());
+    let store: Arc<dyn SearchBackend> = Arc::new(EmbeddedStore::new(index));
+    let (a, b) = ((uuid::Uuid::now_v7(), 0), (uuid::Uuid::now_v7(), 1));
+    let zoom = doc(7, "Zoom has no sound", "software", &["zoom"], "Speaker.", true);
+    store.upsert(vec![(a, zoom.clone()), (b, doc(8, "Zoom echo", "software", &[], "Echo.", true))]).await.unwrap();
+    let (hits, mode) = store.search(SearchQuery::new("zoom sound")).await.unwrap();
+    assert_eq!((hits[0].0, hits[0].1.key.as_str(), mode), (a, "kb-007", SearchMode::Hybrid));
+    let prints = store.fingerprints().await.unwrap();
+    assert_eq!(prints.get(&a), Some(&zoom.fingerprint()));
+    store.remove(vec![a, (uuid::Uuid::nil(), 0)]).await.unwrap();
+    assert!(store.search(SearchQuery::new("sound")).await.unwrap().0.iter().all(|(k, _)| *k != a));
+    assert!(store.embedding_status().is_ok());
+    assert_eq!((store.len(), store.name()), (1, "embedded"));
 }
 
 fn model_dir() -> PathBuf {

@@ -63,6 +63,7 @@ impl TicketService<'_> {
             "internal": comment.is_internal,
         }));
         audit::record(&txn, entry, client, now).await?;
+        super::search::record(&txn, id, false, now).await?;
         txn.commit().await?;
         let event = if req.internal { "ticket.note_added" } else { "ticket.commented" };
         self.publish(TicketEvent::new(event, &ticket, user.user_id).with_comment(comment.id)).await;

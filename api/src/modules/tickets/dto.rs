@@ -122,6 +122,7 @@ pub async fn detail(
     Ok(TicketDetailDto {
         ticket: ticket_dto(model, &refs, tags)?,
         comments: comments.into_iter().map(|c| comment_dto(c, &refs)).collect(),
+        suggested_articles: None,
     })
 }
 

@@ -69,10 +69,17 @@ pub struct ListFilter {
     pub created_from: Option<DateTime<Utc>>,
     /// Raised before.
     pub created_to: Option<DateTime<Utc>>,
-    /// A `LIKE` pattern for title or description, lower-case, `\` escaping.
+    /// The `q` words, trimmed: matched by the ticket search index.
+    pub text: Option<String>,
+    /// Only these tickets (the search index's matches for `text`).
+    pub ids: Option<Vec<Uuid>>,
+    /// A `LIKE` pattern for title or description, lower-case, `\` escaping: how `text` is
+    /// matched while the search index is still being built at start-up.
     pub like: Option<String>,
     /// Order.
     pub sort: Sort,
+    /// Best match first (`q` given without `sort`), when the search index answered.
+    pub relevance: bool,
 }
 
 fn parse_list<T>(
@@ -168,6 +175,10 @@ impl ListFilter {
             Some(v) => parse_user(&mut errors, "createdBy", v, me),
         };
         let sort = parse_sort(&mut errors, q.sort.as_deref());
+        let text = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_string);
+        if text.as_ref().is_some_and(|t| t.chars().count() > 500) {
+            errors.insert("q".into(), "must be at most 500 characters".into());
+        }
         let filter = ListFilter {
             statuses,
             priorities,
@@ -178,7 +189,10 @@ impl ListFilter {
             tag: q.tag.as_deref().map(normalise_tag).filter(|t| !t.is_empty()),
             created_from: q.created_from,
             created_to: q.created_to,
-            like: q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(like_pattern),
+            text: text.clone(),
+            ids: None,
+            like: None,
+            relevance: text.is_some() && q.sort.as_deref().is_none_or(|s| s.trim().is_empty()),
             sort,
         };
         let paging = Paging::new(q.page, q.limit);
@@ -225,8 +239,18 @@ mod tests {
         assert_eq!(f.assignee, Some(AssigneeFilter::Nobody));
         assert_eq!(f.created_by, Some(me));
         assert_eq!(f.sort, Sort { key: SortKey::Priority, descending: true });
-        assert_eq!(f.like.as_deref(), Some(r"%50\%\_off%"));
+        assert_eq!((f.text.as_deref(), f.relevance), (Some("50%_off"), false));
+        assert_eq!(like_pattern("50%_off"), r"%50\%\_off%");
         assert_eq!((paging.page, paging.limit), (1, 20));
+    }
+
+    #[test]
+    fn words_without_sort_rank_by_relevance() {
+        let (f, _) = ListFilter::parse(&query(|q| q.q = Some("  vpn drops ".into())), Uuid::now_v7()).unwrap();
+        assert_eq!((f.text.as_deref(), f.relevance), (Some("vpn drops"), true));
+        let (f, _) = ListFilter::parse(&query(|q| q.q = Some("   ".into())), Uuid::now_v7()).unwrap();
+        assert_eq!((f.text, f.relevance), (None, false));
+        assert!(ListFilter::parse(&query(|q| q.q = Some("x".repeat(501))), Uuid::now_v7()).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod numbering;
 pub mod repo;
 pub mod routes;
+pub mod search;
 pub mod service;
 mod team_scope;
 mod update;

@@ -82,6 +82,9 @@ fn filter_condition(f: &ListFilter) -> Condition {
     if let Some(to) = f.created_to {
         cond = cond.add(ticket::Column::CreatedAt.lt(to));
     }
+    if let Some(ids) = &f.ids {
+        cond = cond.add(ticket::Column::Id.is_in(ids.iter().copied()));
+    }
     if let Some(pattern) = &f.like {
         let like = || LikeExpr::new(pattern.as_str()).escape('\\');
         cond = cond.add(
@@ -158,6 +161,32 @@ pub async fn list(
             .await?
     };
     Ok((rows, total))
+}
+
+/// A page of the tickets `scope` may see that match `filter`, in the order of `ranked` (search
+/// matches, best first; `filter.ids` holds the same ids), and the total.
+pub async fn list_ranked(
+    conn: &impl ConnectionTrait,
+    scope: &TicketScope,
+    filter: &ListFilter,
+    ranked: &[Uuid],
+    paging: Paging,
+) -> Result<(Vec<ticket::Model>, u64), ApiError> {
+    let keep: std::collections::HashSet<Uuid> = ticket::Entity::find()
+        .select_only()
+        .column(ticket::Column::Id)
+        .filter(visible(scope))
+        .filter(filter_condition(filter))
+        .into_tuple::<Uuid>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let matching: Vec<Uuid> = ranked.iter().filter(|id| keep.contains(id)).copied().collect();
+    let page: Vec<Uuid> = matching.iter().skip(paging.offset() as usize).take(paging.limit as usize).copied().collect();
+    let mut rows = ticket::Entity::find().filter(ticket::Column::Id.is_in(page.iter().copied())).all(conn).await?;
+    rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
+    Ok((rows, matching.len() as u64))
 }
 
 /// The ticket `id` if `scope` may see it and it is not deleted.

@@ -16,9 +16,9 @@ use shared_types::validation::{normalise_tag, validate_create_ticket};
 use uuid::Uuid;
 
 use super::events::{EVENT_TOPIC, TicketEvent};
-use super::filter::ListFilter;
+use super::filter::{ListFilter, like_pattern};
 use super::repo::{self, Change};
-use super::{dto, lifecycle, numbering};
+use super::{dto, lifecycle, numbering, search};
 use crate::entities::ticket;
 use crate::error::{ApiError, ErrorKind};
 use crate::modules::audit::{self, AuditEntry, ClientInfo};
@@ -126,7 +126,9 @@ impl<'a> TicketService<'a> {
 
     /// Announces `event` to every instance; a failure is only logged (the change is
     /// committed; clients that missed it refetch on their next resync or reload).
+    /// Announces a committed change: to the search index on this instance, and as an event.
     pub(super) async fn publish(&self, event: TicketEvent) {
+        self.state.ticket_search.nudge();
         let payload = match serde_json::to_string(&event) {
             Ok(p) => p,
             Err(e) => return tracing::error!(error = %e, "could not encode a ticket event"),
@@ -172,9 +174,27 @@ impl<'a> TicketService<'a> {
 
     /// A page of the tickets the caller may see.
     pub async fn list(&self, user: &Access, query: &TicketListQuery) -> Result<TicketPage, ApiError> {
-        let (filter, paging) = ListFilter::parse(query, user.user_id)?;
-        let (rows, total) = repo::list(&self.state.db, &user.ticket_scope(), &filter, paging).await?;
-        Ok(TicketPage { data: dto::tickets(&self.state.db, rows).await?, total, paging })
+        let (mut filter, paging) = ListFilter::parse(query, user.user_id)?;
+        let db = &self.state.db;
+        let scope = user.ticket_scope();
+        if let Some(text) = &filter.text {
+            let index = &self.state.ticket_search;
+            if index.is_ready() {
+                index.sync(db).await?;
+                let internal = user.has(Permission::TicketCommentInternal);
+                filter.ids = Some(search::matching(index, text, internal).await.map_err(ApiError::internal)?);
+            } else {
+                // Only in the first moments after a start, while the index is built.
+                filter.like = Some(like_pattern(text));
+                filter.relevance = false;
+            }
+        }
+        let (rows, total) = match &filter.ids {
+            Some(ids) if ids.is_empty() => (Vec::new(), 0),
+            Some(ids) if filter.relevance => repo::list_ranked(db, &scope, &filter, ids, paging).await?,
+            _ => repo::list(db, &scope, &filter, paging).await?,
+        };
+        Ok(TicketPage { data: dto::tickets(db, rows).await?, total, paging })
     }
 
     /// Raises a ticket: number, SLA deadlines, tags, history and audit in one transaction.
@@ -212,6 +232,7 @@ impl<'a> TicketService<'a> {
             "tags": tags,
         }));
         audit::record(&txn, entry, client, now).await?;
+        search::record(&txn, model.id, false, now).await?;
         txn.commit().await?;
         self.publish(TicketEvent::new("ticket.created", &model, user.user_id)).await;
         dto::ticket(&self.state.db, model).await
@@ -227,8 +248,14 @@ impl<'a> TicketService<'a> {
     pub async fn get(&self, user: &Access, id: Uuid) -> Result<TicketDetailDto, ApiError> {
         let db = &self.state.db;
         let model = repo::find_visible(db, &user.ticket_scope(), id).await?.ok_or_else(not_found)?;
-        let comments = repo::comments_of(db, id, user.has(Permission::TicketCommentInternal)).await?;
-        dto::detail(db, model, comments).await
+        let agent = user.has(Permission::TicketCommentInternal);
+        let comments = repo::comments_of(db, id, agent).await?;
+        let text = format!("{}\n{}", model.title, model.description);
+        let mut detail = dto::detail(db, model, comments).await?;
+        if agent {
+            detail.suggested_articles = Some(search::suggest_articles(self.state, user, &text).await);
+        }
+        Ok(detail)
     }
 
     /// The history of a visible ticket; entries about internal notes only for those who may read them.
@@ -274,6 +301,7 @@ impl<'a> TicketService<'a> {
         let entry = AuditEntry::by(user, action.audit_action(), "ticket", Some(ticket.id))
             .details(json!({"ticketNumber": ticket.ticket_number, "changes": listed}));
         audit::record(&txn, entry, client, now).await?;
+        search::record(&txn, ticket.id, ticket.deleted_at.is_some(), now).await?;
         txn.commit().await?;
         self.publish(TicketEvent::new(action.event(), ticket, user.user_id).with_changes(changes)).await;
         Ok(())

@@ -64,8 +64,11 @@ async fn the_index_follows_publishing_and_finds_words_and_meaning(app: TestApp) 
         draft(&app, &c.agent, &c.category, "Floor printer shows offline", "Turn the printer off and on.").await;
     let (vpn_id, printer_id) = (id_of(&vpn), id_of(&printer));
 
-    // Drafts are not searchable, by anyone.
-    let none = search_until(&app, &c.manager, "q=forticlient", |a| a["data"].is_array()).await;
+    // Drafts are found by writers only.
+    let drafts = search_until(&app, &c.agent, "q=forticlient", |a| !slugs(a).is_empty()).await;
+    assert_eq!(drafts["data"][0]["article"]["id"], json!(vpn_id));
+    assert_eq!(drafts["data"][0]["article"]["status"], "draft");
+    let none = app.get("/api/v1/kb/search?q=forticlient", &c.employee.access_token).await.expect(200).body;
     assert_eq!(slugs(&none), Vec::<String>::new());
 
     publish(&app, &c.manager, &vpn_id).await;

@@ -95,7 +95,7 @@ fn NewTicketForm() -> impl IntoView {
                     let id = ticket.id;
                     // The new ticket's page opens at once; it refetches in the background.
                     set_query_data::<TicketDetailDto>(&format!("ticket:{id}"), |_| {
-                        Some(TicketDetailDto { ticket, comments: Vec::new() })
+                        Some(TicketDetailDto { ticket, comments: Vec::new(), suggested_articles: None })
                     });
                     invalidate(&format!("ticket:{id}"));
                     navigate(&format!("/tickets/{id}"), NavigateOptions::default());

@@ -11,7 +11,8 @@ use crate::modules::kb::KbService;
 use crate::modules::search::{SearchError, SearchFilter, SearchMode, SearchQuery};
 use crate::state::AppState;
 
-/// Hybrid search over published articles: words (BM25 with typo tolerance) and meaning
+/// Hybrid search over published articles (and, for `kb:write`, drafts and articles in
+/// review): words (BM25 with typo tolerance) and meaning
 /// (sentence embeddings) fused, with highlights. Lexical only while the embedding model is
 /// not loaded (`mode` in the answer says which ran; `/readyz` says why).
 #[utoipa::path(
@@ -34,6 +35,7 @@ pub async fn search(
     ApiQuery(q): ApiQuery<KbSearchQuery>,
 ) -> Result<web::Json<KbSearchResponse>, ApiError> {
     let query = parse(&q, user.has(Permission::KbWrite))?;
+    state.kb_search.sync(&state.db).await?;
     let (found, results) = state.kb_search.search(query).await.map_err(|e| match e {
         SearchError::SemanticUnavailable(why) => {
             ApiError::new(ErrorKind::Unavailable, "semantic_search_unavailable", why)
@@ -65,8 +67,7 @@ fn mode_name(mode: SearchMode) -> &'static str {
     }
 }
 
-/// Checks the query; the index holds published articles only, which is what everyone may
-/// find (`may_see_drafts` is kept for when drafts are indexed for writers).
+/// Checks the query. Drafts and articles in review are found only by writers (`kb:write`).
 fn parse(q: &KbSearchQuery, may_see_drafts: bool) -> Result<SearchQuery, ApiError> {
     let text = q.q.trim();
     if text.is_empty() || text.chars().count() > 500 {
