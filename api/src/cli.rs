@@ -110,6 +110,16 @@ enum EvalTarget {
         #[arg(long)]
         params: Option<String>,
     },
+    /// Ticket-spike detection: replays arrivals every 5 minutes, scores the alerts; the last
+    /// line is one JSON object.
+    Spikes {
+        /// Arrivals, `timestamp,category,subcategory` (CSV with a header).
+        #[arg(long)]
+        events: PathBuf,
+        /// Ground truth: incidents and expected busy events (used only for scoring).
+        #[arg(long)]
+        incidents: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,6 +192,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval { target: EvalTarget::Triage { test, train, folds, kb, model_dir, params } } => {
             let args = crate::modules::ai::eval::TriageArgs { test, train, folds, kb, model_dir, params };
             tokio::task::spawn_blocking(move || eval_triage(args)).await?
+        }
+        Command::Eval { target: EvalTarget::Spikes { events, incidents } } => {
+            tokio::task::spawn_blocking(move || eval_spikes(&events, &incidents)).await?
         }
         Command::Seed { tickets, employees, teams, agents_per_team, password } => {
             let opts = crate::seed::SeedOptions { tickets, employees, teams, agents_per_team, password };
@@ -377,6 +390,22 @@ fn eval_triage(args: crate::modules::ai::eval::TriageArgs) -> anyhow::Result<()>
     let embedder =
         embedder.with_context(|| format!("triage needs the embedding model: {}", status.detail.unwrap_or_default()))?;
     let report = crate::modules::ai::eval::run(&args, embedder.as_ref(), &mut std::io::stdout())?;
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
+fn eval_spikes(events: &Path, incidents: &Path) -> anyhow::Result<()> {
+    use crate::modules::spikes::eval;
+    let settings = Settings::load()?;
+    let config = crate::modules::spikes::DetectorConfig::from_settings(&settings);
+    let arrivals = eval::read_events(events)?;
+    let truth = eval::read_ground_truth(incidents)?;
+    let last = arrivals.last().map_or(0, |a| a.at);
+    let (alerts, warm_until) = eval::replay(&arrivals, config, 300, settings.spikes_quiet_gap_minutes * 60);
+    let (report, lines) = eval::score(&alerts, &truth, warm_until, last);
+    for line in lines {
+        println!("{line}");
+    }
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }

@@ -22,6 +22,7 @@ use utoipa_actix_web::AppExt;
         (name = "admin", description = "Users, roles, teams, categories, the audit log and the background job queues"),
         (name = "ai", description = "AI triage: the AI page's figures and the thresholds"),
         (name = "notifications", description = "In-app notifications for the signed-in user"),
+        (name = "incidents", description = "Ticket-spike alerts: list, read, link to a parent incident ticket, dismiss"),
         (name = "realtime", description = "Live ticket events and presence over a WebSocket (protocol in the README)"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -155,6 +155,18 @@ pub struct Settings {
     pub ai_openai_api_key: Option<Secret>,
     /// Seconds before a call to the API is given up (the job retries it).
     pub ai_openai_timeout_secs: u64,
+    /// Run the ticket-spike detection job (in whichever instance claims it).
+    pub spikes_enabled: bool,
+    /// Minutes between spike-detection runs.
+    pub spikes_interval_minutes: u64,
+    /// Minimum `-log10` tail probability of a window's arrivals for an alert (5.5: about 1 in 300,000).
+    pub spikes_threshold: f64,
+    /// Minimum arrivals above the expected count for an alert.
+    pub spikes_min_excess: f64,
+    /// Minutes the local working day is ahead of UTC (PKT is 300); used for day boundaries.
+    pub spikes_utc_offset_minutes: i64,
+    /// Minutes without a significant window after which an alert's spike is over.
+    pub spikes_quiet_gap_minutes: i64,
 }
 
 impl Default for Settings {
@@ -209,6 +221,12 @@ impl Default for Settings {
             ai_openai_model: "gpt-4o-mini".into(),
             ai_openai_api_key: None,
             ai_openai_timeout_secs: 30,
+            spikes_enabled: true,
+            spikes_interval_minutes: 5,
+            spikes_threshold: 5.5,
+            spikes_min_excess: 6.0,
+            spikes_utc_offset_minutes: 300,
+            spikes_quiet_gap_minutes: 120,
         }
     }
 }
@@ -309,6 +327,7 @@ impl Settings {
             return Err(invalid("admin_email", "must be an e-mail address"));
         }
         self.validate_jobs()?;
+        self.validate_spikes()?;
         self.validate_oidc()
     }
 
@@ -339,6 +358,25 @@ impl Settings {
         }
         if !(1..=600).contains(&self.ai_openai_timeout_secs) {
             return Err(invalid("ai_openai_timeout_secs", "must be between 1 and 600"));
+        }
+        Ok(())
+    }
+
+    fn validate_spikes(&self) -> Result<(), SettingsError> {
+        if !(1..=1440).contains(&self.spikes_interval_minutes) {
+            return Err(invalid("spikes_interval_minutes", "must be between 1 and 1440"));
+        }
+        if !(self.spikes_threshold.is_finite() && self.spikes_threshold > 0.0) {
+            return Err(invalid("spikes_threshold", "must be a positive number"));
+        }
+        if !(self.spikes_min_excess.is_finite() && self.spikes_min_excess >= 0.0) {
+            return Err(invalid("spikes_min_excess", "must be zero or more"));
+        }
+        if !(-720..=840).contains(&self.spikes_utc_offset_minutes) {
+            return Err(invalid("spikes_utc_offset_minutes", "must be between -720 and 840"));
+        }
+        if self.spikes_quiet_gap_minutes < 5 {
+            return Err(invalid("spikes_quiet_gap_minutes", "must be at least 5"));
         }
         Ok(())
     }

@@ -26,7 +26,7 @@ use crate::modules::auth::sso::Sso;
 use crate::modules::auth::tokens::TokenKeys;
 use crate::modules::jobs::{self, JobMetrics, JobRegistry, Jobs, WorkerConfig, WorkerDeps, WorkerPool};
 use crate::modules::realtime::{self, Hub};
-use crate::modules::{admin, health, kb, notifications, tickets};
+use crate::modules::{admin, health, kb, notifications, spikes, tickets};
 use crate::openapi::ApiDoc;
 use crate::settings::Settings;
 use crate::spa;
@@ -42,6 +42,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(admin::configure)
             .configure(kb::configure)
             .configure(notifications::configure)
+            .configure(spikes::configure)
             .configure(realtime::configure),
     );
 }
@@ -124,12 +125,22 @@ impl Application {
 
     /// Like [`Application::build`], running the job kinds of `job_kinds` (tests register
     /// kinds of their own this way).
-    pub async fn build_with_jobs(settings: Settings, job_kinds: JobRegistry) -> anyhow::Result<Self> {
+    pub async fn build_with_jobs(settings: Settings, mut job_kinds: JobRegistry) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
+        if settings.spikes_enabled {
+            job_kinds.register(spikes::job::SpikeScanJob::from_settings(&settings));
+        }
         let (state, first_admin) = build_state(settings, job_kinds).await?;
         let state = web::Data::new(state);
+        if state.settings.spikes_enabled {
+            // Every start makes sure the detection chain has its next run queued.
+            let interval = Duration::from_secs(state.settings.spikes_interval_minutes * 60);
+            let txn = state.writer.begin().await?;
+            spikes::job::schedule_next(&txn, &state.jobs, interval).await?;
+            txn.commit().await?;
+        }
         let job_workers = state.settings.jobs_enabled.then(|| {
             let deps = WorkerDeps { db: state.db.clone(), writer: state.writer.clone(), jobs: state.jobs.clone() };
             WorkerPool::start(deps, WorkerConfig::from_settings(&state.settings))

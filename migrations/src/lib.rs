@@ -9,6 +9,7 @@ mod m20261126_000003_category_team;
 mod m20261126_000004_knowledge_base;
 mod m20261126_000005_jobs;
 mod m20261126_000006_ai;
+mod m20261126_000007_incidents;
 mod util;
 
 /// Every migration, oldest first.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_knowledge_base::Migration),
             Box::new(m20261126_000005_jobs::Migration),
             Box::new(m20261126_000006_ai::Migration),
+            Box::new(m20261126_000007_incidents::Migration),
         ]
     }
 }

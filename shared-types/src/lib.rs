@@ -8,6 +8,7 @@ pub mod admin;
 pub mod ai;
 pub mod auth;
 pub mod common;
+pub mod incidents;
 pub mod jobs;
 pub mod kb;
 pub mod notifications;

@@ -72,11 +72,16 @@ pub enum Permission {
     /// Set the thresholds at which AI predictions are applied.
     #[serde(rename = "admin:ai")]
     AdminAi,
+    /// See ticket-spike (incident) alerts, link their tickets to a parent, dismiss them;
+    /// receive the alerts.
+    #[serde(rename = "incident:manage")]
+    IncidentManage,
 }
 
 impl Permission {
     /// Every permission, in a stable order.
     pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 20] = [
         Permission::TicketCreate,
         Permission::TicketViewOwn,
         Permission::TicketViewTeam,
@@ -98,6 +103,7 @@ impl Permission {
         Permission::AdminJobs,
         Permission::AiMetrics,
         Permission::AdminAi,
+        Permission::IncidentManage,
     ];
 
     /// The wire name, e.g. `ticket:create`.
@@ -124,6 +130,7 @@ impl Permission {
             Permission::AdminJobs => "admin:jobs",
             Permission::AiMetrics => "ai:metrics",
             Permission::AdminAi => "admin:ai",
+            Permission::IncidentManage => "incident:manage",
         }
     }
 
@@ -156,6 +163,7 @@ impl Permission {
             Permission::AdminJobs => "See background job queues, retry and discard jobs",
             Permission::AiMetrics => "See AI triage figures and the model version",
             Permission::AdminAi => "Set the AI triage thresholds",
+            Permission::IncidentManage => "See ticket-spike alerts, link their tickets to an incident, dismiss them",
         }
     }
 }
@@ -212,9 +220,11 @@ impl RoleName {
         match self {
             RoleName::Employee => employee.to_vec(),
             RoleName::Agent => [&employee[..], &agent[..]].concat(),
-            RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign]].concat(),
+            RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign, IncidentManage]].concat(),
             RoleName::Manager => {
                 [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish, AiMetrics]].concat()
+                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish, IncidentManage]]
+                    .concat()
             }
             RoleName::Admin => Permission::ALL.to_vec(),
         }
@@ -257,5 +267,7 @@ mod tests {
         assert!(RoleName::Manager.default_permissions().contains(&Permission::KbPublish));
         assert_eq!(RoleName::Admin.default_permissions().len(), Permission::ALL.len());
         assert!(!RoleName::Manager.default_permissions().contains(&Permission::AdminJobs));
+        assert!(RoleName::TeamLead.default_permissions().contains(&Permission::IncidentManage));
+        assert!(!agent.contains(&Permission::IncidentManage));
     }
 }

@@ -5,6 +5,8 @@ pub mod ai_feedback;
 pub mod ai_model_version;
 pub mod ai_prediction;
 pub mod audit_log;
+pub mod incident_alert;
+pub mod incident_alert_ticket;
 pub mod job;
 pub mod kb_article;
 pub mod kb_article_rating;

@@ -11,4 +11,5 @@ pub mod kb;
 pub mod notifications;
 pub mod realtime;
 pub mod search;
+pub mod spikes;
 pub mod tickets;

@@ -135,6 +135,22 @@ fn ai_settings_are_read_and_checked() {
 }
 
 #[test]
+fn spike_settings_come_from_the_environment_and_are_checked() {
+    Jail::expect_with(|jail| {
+        jail.set_env("HELPDESK_SPIKES_THRESHOLD", "8.5");
+        jail.set_env("HELPDESK_SPIKES_ENABLED", "false");
+        let s = Settings::from_figment(Settings::figment(None)).map_err(|e| e.to_string())?;
+        assert_eq!((s.spikes_threshold, s.spikes_enabled, s.spikes_interval_minutes), (8.5, false, 5));
+        let config = crate::modules::spikes::DetectorConfig::from_settings(&s);
+        assert_eq!((config.threshold, config.utc_offset_minutes), (8.5, 300));
+        jail.set_env("HELPDESK_SPIKES_QUIET_GAP_MINUTES", "1");
+        let err = Settings::from_figment(Settings::figment(None)).err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("HELPDESK_SPIKES_QUIET_GAP_MINUTES"));
+        Ok(())
+    });
+}
+
+#[test]
 fn secrets_do_not_print() {
     let s = Settings { jwt_secret: Some(Secret::new("x".repeat(40))), ..Settings::default() };
     assert!(!format!("{s:?}").contains("xxxx"));

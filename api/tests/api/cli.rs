@@ -184,3 +184,49 @@ async fn migrations_run_and_roll_back_on_postgres() {
     let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
+
+/// Two weeks of ordinary weekday arrivals (a wifi ticket every 20 minutes and a password
+/// reset every 10 during working hours) and 20 extra wifi tickets in half an hour on the
+/// second Thursday.
+fn synthetic_arrivals() -> String {
+    let monday = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").expect("date").to_utc();
+    let mut rows = Vec::new();
+    for day in (0..14).filter(|d| d % 7 < 5) {
+        for minute in (0..9 * 60).step_by(10) {
+            let at = monday + chrono::TimeDelta::days(day) + chrono::TimeDelta::minutes(4 * 60 + minute);
+            rows.push((at, "access,password-reset"));
+            if minute % 20 == 0 {
+                rows.push((at + chrono::TimeDelta::seconds(30), "network,wifi"));
+            }
+        }
+    }
+    let burst = monday + chrono::TimeDelta::days(10) + chrono::TimeDelta::hours(8);
+    rows.extend((0..20).map(|n| (burst + chrono::TimeDelta::seconds(n * 90), "network,wifi")));
+    rows.sort();
+    let lines: Vec<String> =
+        rows.iter().map(|(at, what)| format!("{},{what}", at.format("%Y-%m-%dT%H:%M:%SZ"))).collect();
+    format!("timestamp,category,subcategory\n{}\n", lines.join("\n"))
+}
+
+#[test]
+fn eval_spikes_finds_the_burst_and_prints_json_last() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("events.csv"), synthetic_arrivals()).expect("events");
+    let truth = serde_json::json!({
+        "incidents": [{"id": "inc-1", "type": "wifi_outage", "start": "2024-01-11T08:00:00Z",
+            "end": "2024-01-11T08:40:00Z", "category": "network", "subcategory": "wifi",
+            "subcategories": ["network/wifi"]}],
+        "expected_events": [],
+    });
+    std::fs::write(dir.path().join("incidents.json"), truth.to_string()).expect("truth");
+    let out = helpdesk(dir.path())
+        .args(["eval", "spikes", "--events", "events.csv", "--incidents", "incidents.json"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect("json");
+    assert_eq!((last["detected"].as_u64(), last["incidents"].as_u64()), (Some(1), Some(1)), "{stdout}");
+    assert_eq!((last["falseAlarmsPerWeek"].as_f64(), last["expectedEventAlerts"].as_u64()), (Some(0.0), Some(0)));
+    assert!(last["medianDelayMinutes"].as_f64().is_some_and(|d| d <= 30.0), "{stdout}");
+}

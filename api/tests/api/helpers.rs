@@ -149,6 +149,9 @@ impl TestApp {
             search_embeddings: false,
             // Triage needs the embedding model; the AI tests turn it on.
             ai_triage: false,
+            // A queued detection job would disturb the job-queue tests; the incident tests
+            // turn it on.
+            spikes_enabled: false,
             ..Settings::default()
         }
     }

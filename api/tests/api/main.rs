@@ -10,6 +10,7 @@ mod ai;
 mod auth;
 mod cli;
 mod cluster;
+mod incidents;
 mod jobs;
 mod kb;
 mod matrix;

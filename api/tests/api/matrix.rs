@@ -88,6 +88,11 @@ const ROUTES: &[Row] = &[
     ("GET", "/api/v1/categories", None, [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/teams", None, [401, 403, 200, 200, 200, 200]),
     ("GET", "/api/v1/teams/{T}/members", None, [401, 403, 200, 200, 200, 200]),
+    ("GET", "/api/v1/incidents/alerts", None, [401, 403, 403, 200, 200, 200]),
+    // No such alert: incident leads pass the permission check and learn it is missing.
+    ("GET", "/api/v1/incidents/alerts/{N}", None, [401, 403, 403, 404, 404, 404]),
+    ("POST", "/api/v1/incidents/alerts/{N}/link", Some(r#"{"parentTicketId":"{X}"}"#), [401, 403, 403, 404, 404, 404]),
+    ("POST", "/api/v1/incidents/alerts/{N}/dismiss", None, [401, 403, 403, 404, 404, 404]),
     ("GET", "/api/v1/admin/users", None, [401, 403, 403, 403, 403, 200]),
     (
         "POST",
@@ -105,7 +110,7 @@ const ROUTES: &[Row] = &[
         "PUT",
         "/api/v1/admin/roles/team_lead/permissions",
         Some(
-            r#"{"permissions":["ticket:create","ticket:view_own","ticket:comment","ticket:view_team","ticket:update","ticket:assign","ticket:close","ticket:comment_internal","ticket:reassign"]}"#,
+            r#"{"permissions":["ticket:create","ticket:view_own","ticket:comment","ticket:view_team","ticket:update","ticket:assign","ticket:close","ticket:comment_internal","ticket:reassign","incident:manage"]}"#,
         ),
         [401, 403, 403, 403, 403, 200],
     ),

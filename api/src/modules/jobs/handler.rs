@@ -95,6 +95,8 @@ pub struct JobContext {
     pub writer: Writer,
     /// For announcing what the job changed, after its commit.
     pub bus: Bus,
+    /// For enqueueing follow-up jobs (a recurring job enqueues its next run) and the clock.
+    pub jobs: super::Jobs,
 }
 
 impl JobContext {

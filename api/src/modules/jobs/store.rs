@@ -25,9 +25,12 @@ const DEAD: &str = "dead";
 pub async fn insert(conn: &impl ConnectionTrait, model: job::Model) -> Result<Result<Uuid, Uuid>, DbErr> {
     let (id, key) = (model.id, model.dedupe_key.clone());
     let model: job::ActiveModel = model.into();
-    match job::Entity::insert(model).on_conflict_do_nothing().exec_without_returning(conn).await? {
-        TryInsertResult::Inserted(_) => Ok(Ok(id)),
-        TryInsertResult::Empty | TryInsertResult::Conflicted => {
+    // No conflict target: the dedupe key's partial unique index must count, not only the
+    // primary key (sea-orm's `on_conflict_do_nothing` names the primary key).
+    let any_conflict = sea_orm::sea_query::OnConflict::new().do_nothing().to_owned();
+    match job::Entity::insert(model).on_conflict(any_conflict).try_insert().exec_without_returning(conn).await? {
+        TryInsertResult::Inserted(n) if n > 0 => Ok(Ok(id)),
+        TryInsertResult::Inserted(_) | TryInsertResult::Empty | TryInsertResult::Conflicted => {
             let Some(key) = key else { return Err(DbErr::RecordNotInserted) };
             let existing = job::Entity::find()
                 .filter(Column::DedupeKey.eq(key))

@@ -215,6 +215,7 @@ impl Pool {
                     db: self.deps.db.clone(),
                     writer: self.deps.writer.clone(),
                     bus: self.deps.jobs.bus().clone(),
+                    jobs: self.deps.jobs.clone(),
                 };
                 AssertUnwindSafe(handler.run(ctx))
                     .catch_unwind()

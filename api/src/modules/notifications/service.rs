@@ -54,9 +54,17 @@ pub async fn create(
         created_at: now,
     };
     let active: notification::ActiveModel = model.clone().into();
-    match notification::Entity::insert(active).on_conflict_do_nothing().exec_without_returning(conn).await? {
-        TryInsertResult::Inserted(_) => Ok(Some(model)),
-        TryInsertResult::Empty | TryInsertResult::Conflicted => Ok(None),
+    // No conflict target: the dedupe key's unique index must count, not only the primary key
+    // (sea-orm's `on_conflict_do_nothing` names the primary key).
+    let any_conflict = sea_orm::sea_query::OnConflict::new().do_nothing().to_owned();
+    match notification::Entity::insert(active)
+        .on_conflict(any_conflict)
+        .try_insert()
+        .exec_without_returning(conn)
+        .await?
+    {
+        TryInsertResult::Inserted(n) if n > 0 => Ok(Some(model)),
+        TryInsertResult::Inserted(_) | TryInsertResult::Empty | TryInsertResult::Conflicted => Ok(None),
     }
 }
 

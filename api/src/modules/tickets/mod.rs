@@ -11,6 +11,7 @@ pub mod ai_triage;
 pub mod dto;
 pub mod events;
 pub mod filter;
+pub mod incidents;
 pub mod lifecycle;
 pub mod numbering;
 pub mod repo;

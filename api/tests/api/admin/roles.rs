@@ -19,10 +19,10 @@ async fn roles_and_permissions_are_listed(app: TestApp) {
         roles.body.as_array().map(|r| r.iter().filter_map(|r| r["name"].as_str()).collect()).unwrap_or_default();
     assert_eq!(names, ["employee", "agent", "team_lead", "manager", "admin"]);
     assert_eq!(roles.body[0]["permissions"], json!(["ticket:create", "ticket:view_own", "ticket:comment"]));
-    assert_eq!(roles.body[4]["permissions"].as_array().map(Vec::len), Some(21));
+    assert_eq!(roles.body[4]["permissions"].as_array().map(Vec::len), Some(22));
     let permissions = app.get("/api/v1/admin/permissions", &admin.access_token).await.expect(200);
     let all = permissions.body.as_array().cloned().unwrap_or_default();
-    assert_eq!(all.len(), 21);
+    assert_eq!(all.len(), 22);
     assert_eq!(all[0]["name"], "ticket:create");
     assert!(all.iter().all(|p| p["description"].as_str().is_some_and(|d| !d.is_empty())));
 }
@@ -75,7 +75,8 @@ async fn an_upgrade_grants_new_permissions_once(app: TestApp) {
     let body = json!({"permissions": ["ticket:create", "ticket:view_own"]});
     app.put("/api/v1/admin/roles/agent/permissions", token, body).await.expect(200);
     // As before the knowledge base and the job queues existed: no kb or job permissions at all.
-    let sql = "DELETE FROM permissions WHERE name LIKE 'kb:%' OR name IN ('admin:jobs', 'ai:metrics', 'admin:ai')";
+    let sql = "DELETE FROM permissions WHERE name LIKE 'kb:%' \
+               OR name IN ('admin:jobs', 'ai:metrics', 'admin:ai', 'incident:manage')";
     app.state.db.execute_unprepared(sql).await.expect("delete");
     helpdesk_api::bootstrap::seed_roles(&app.state.db).await.expect("seed");
     let roles = app.get("/api/v1/admin/roles", token).await.expect(200).body;
@@ -91,6 +92,10 @@ async fn an_upgrade_grants_new_permissions_once(app: TestApp) {
     assert!(!of("manager").as_array().unwrap().contains(&json!("admin:ai")));
     assert!(of("admin").as_array().unwrap().contains(&json!("admin:ai")));
     assert!(!of("agent").as_array().unwrap().contains(&json!("ai:metrics")));
+    for role in ["team_lead", "manager", "admin"] {
+        assert!(of(role).as_array().unwrap().contains(&json!("incident:manage")), "{role}");
+    }
+    assert!(!of("agent").as_array().unwrap().contains(&json!("incident:manage")));
     // Seeding again (every start) changes nothing further.
     let grants = app.count_rows("role_permissions").await;
     helpdesk_api::bootstrap::seed_roles(&app.state.db).await.expect("seed");

@@ -91,6 +91,17 @@ async fn a_backlog_notifies_admins_once(base: TestApp) {
         let app = &app;
         async move { app.get("/api/v1/notifications", &who).await.expect(200).body }
     };
+    // A second notification with the held key is refused quietly, not with a database error.
+    let again = helpdesk_api::modules::notifications::service::NewNotification {
+        user_id: None,
+        permission: Some(shared_types::Permission::AdminJobs),
+        kind: "jobs.backlog",
+        message: "again".into(),
+        data: None,
+        dedupe_key: Some("jobs.backlog".into()),
+    };
+    let created = helpdesk_api::modules::notifications::service::create(&app.state.db, again, chrono::Utc::now()).await;
+    assert!(matches!(created, Ok(None)), "{created:?}");
     let notes = mine(admin.access_token.clone()).await;
     assert_eq!(notes["meta"]["total"], 1, "{notes}");
     let note = &notes["data"][0];
