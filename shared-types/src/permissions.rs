@@ -80,8 +80,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in a stable order.
-    pub const ALL: [Permission; 21] = [
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 22] = [
         Permission::TicketCreate,
         Permission::TicketViewOwn,
         Permission::TicketViewTeam,
@@ -222,9 +221,8 @@ impl RoleName {
             RoleName::Agent => [&employee[..], &agent[..]].concat(),
             RoleName::TeamLead => [&employee[..], &agent[..], &[TicketReassign, IncidentManage]].concat(),
             RoleName::Manager => {
-                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish, AiMetrics]].concat()
-                [&employee[..], &agent[..], &[TicketReassign, TicketViewAll, AuditView, KbPublish, IncidentManage]]
-                    .concat()
+                let manager = [TicketReassign, TicketViewAll, AuditView, KbPublish, AiMetrics, IncidentManage];
+                [&employee[..], &agent[..], &manager[..]].concat()
             }
             RoleName::Admin => Permission::ALL.to_vec(),
         }
