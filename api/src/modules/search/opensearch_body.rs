@@ -2,7 +2,10 @@
 //! functions (tested against recorded exchanges without a server).
 //!
 //! One index per kind of entity. A document is `_id = "<entity uuid>.<part>"` with the fields
-//! below; text fields use the `english` analyzer (stemming, stopwords); `tags` and `category`
+//! below; text fields use the `english` analyzer (stemming, stopwords) with a `plain` sub-field
+//! (`standard` analyzer) so typos are matched against whole words rather than stems (a fuzzy
+//! `forticlinet` is one transposition from `forticlient` but three edits from its stem
+//! `forticli`); `tags` and `category`
 //! are lower-cased keywords for exact filters; `embedding` is a `knn_vector` (cosine, HNSW on
 //! the Lucene engine) when semantic search is on.
 
@@ -10,12 +13,29 @@ use serde_json::{Value, json};
 
 use super::{DocKey, SearchDocument, SearchFilter, highlight};
 
+/// The searched fields and their weights (the embedded engine's), stemmed and plain; a document
+/// scores by its best field (`best_fields`), so a word found in both forms counts once.
+const FIELDS: [&str; 8] = [
+    "title^3",
+    "title.plain^3",
+    "tags_text^2",
+    "tags_text.plain^2",
+    "summary^1.5",
+    "summary.plain^1.5",
+    "body",
+    "body.plain",
+];
+
 /// The fields answers carry back.
 const SOURCE: [&str; 5] = ["entity_id", "part", "key", "title", "summary"];
 
 /// The index's settings and mapping; `dimension` when documents carry vectors.
 pub fn mapping(dimension: Option<usize>) -> Value {
-    let text = json!({"type": "text", "analyzer": "english"});
+    let text = json!({
+        "type": "text",
+        "analyzer": "english",
+        "fields": {"plain": {"type": "text", "analyzer": "standard"}},
+    });
     let mut properties = json!({
         "entity_id": {"type": "keyword"},
         "part": {"type": "integer"},
@@ -120,7 +140,7 @@ pub fn lexical_query(text: &str, filter: &SearchFilter, size: usize) -> Value {
         "query": {"bool": {
             "must": [{"multi_match": {
                 "query": text,
-                "fields": ["title^3", "tags_text^2", "summary^1.5", "body"],
+                "fields": FIELDS,
                 "fuzziness": "AUTO",
             }}],
             "filter": filters(filter),
@@ -131,8 +151,11 @@ pub fn lexical_query(text: &str, filter: &SearchFilter, size: usize) -> Value {
             "post_tags": ["</mark>"],
             "fields": {
                 "title": {"number_of_fragments": 0},
+                "title.plain": {"number_of_fragments": 0},
                 "summary": {"fragment_size": 200, "number_of_fragments": 1},
+                "summary.plain": {"fragment_size": 200, "number_of_fragments": 1},
                 "body": {"fragment_size": 200, "number_of_fragments": 1},
+                "body.plain": {"fragment_size": 200, "number_of_fragments": 1},
             },
         },
     })
@@ -176,7 +199,10 @@ fn hit(h: &Value) -> Option<Hit> {
         highlight::escape_html(source[field].as_str().unwrap_or_default(), &mut out);
         out
     };
-    let first = |field: &str| h["highlight"][field][0].as_str().map(String::from);
+    let first = |field: &str| {
+        let marked = &h["highlight"];
+        marked[field][0].as_str().or_else(|| marked[format!("{field}.plain")][0].as_str()).map(String::from)
+    };
     let title = first("title").unwrap_or_else(|| escaped("title"));
     let passage = first("summary").or_else(|| first("body")).unwrap_or_else(|| escaped("summary"));
     Some(Hit {

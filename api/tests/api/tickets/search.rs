@@ -39,7 +39,6 @@ async fn text_search_ranks_tolerates_typos_and_respects_visibility(app: TestApp)
     let admin = app.admin().await;
     let employee = app.user_by(&admin, "employee").await;
     let other = app.user_by(&admin, "employee").await;
-    let agent = app.user_by(&admin, "agent").await;
     let vpn = id_of(
         &create(
             &app,
@@ -58,7 +57,7 @@ async fn text_search_ranks_tolerates_typos_and_respects_visibility(app: TestApp)
     // A typo still finds it.
     assert_eq!(found(&app, &admin, "forticlinet").await, vec![vpn.clone()]);
     // Comments are searched.
-    comment(&app, &agent, &printer, "Replaced the fuser unit", false).await;
+    comment(&app, &admin, &printer, "Replaced the fuser unit", false).await;
     assert_eq!(found(&app, &admin, "fuser").await, vec![printer.clone()]);
 
     // Visibility: the employee never finds someone else's ticket.
