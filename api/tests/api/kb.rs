@@ -6,6 +6,7 @@ mod articles;
 mod feedback;
 mod import;
 mod input;
+mod preview;
 mod search;
 mod suggestions;
 mod versions;

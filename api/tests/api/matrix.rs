@@ -160,6 +160,7 @@ const ROUTES: &[Row] = &[
     ("POST", "/api/v1/kb/articles/{D}/publish", None, [401, 403, 403, 403, 200, 200]),
     ("POST", "/api/v1/kb/articles/{D}/unpublish", None, [401, 403, 403, 403, 200, 200]),
     ("POST", "/api/v1/kb/articles/{D}/archive", None, [401, 403, 403, 403, 200, 200]),
+    ("POST", "/api/v1/kb/preview", Some(r#"{"bodyMarkdown":"**Steps**"}"#), [401, 403, 200, 200, 200, 200]),
     ("GET", "/api/v1/kb/categories", None, [401, 200, 200, 200, 200, 200]),
     ("POST", "/api/v1/kb/categories", Some(r#"{"name":"Matrix {RAND}"}"#), [401, 403, 403, 403, 201, 201]),
     ("PATCH", "/api/v1/kb/categories/{G}", Some(r#"{"description":"changed"}"#), [401, 403, 403, 403, 200, 200]),

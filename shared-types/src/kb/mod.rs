@@ -223,6 +223,15 @@ pub struct KbRatingSummaryDto {
     pub unhelpful_count: i64,
 }
 
+/// The answer of `POST /api/v1/kb/preview`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct KbPreviewDto {
+    /// The Markdown rendered to HTML and sanitised exactly as a saved article's `bodyHtml`.
+    pub body_html: String,
+}
+
 /// A knowledge-base category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -167,3 +167,12 @@ pub struct CreateKbDeflectionRequest {
     /// What the person had typed, up to 1,000 characters.
     pub query: String,
 }
+
+/// Body of `POST /api/v1/kb/preview`: Markdown to render as an article would show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KbPreviewRequest {
+    /// Markdown, up to 100,000 characters.
+    pub body_markdown: String,
+}

@@ -1,6 +1,8 @@
 //! Checks of knowledge-base requests, shared by the server and the SPA's forms.
 
-use super::{CreateKbArticleRequest, CreateKbCategoryRequest, RateKbArticleRequest, UpdateKbArticleRequest};
+use super::{
+    CreateKbArticleRequest, CreateKbCategoryRequest, KbPreviewRequest, RateKbArticleRequest, UpdateKbArticleRequest,
+};
 use crate::FieldErrors;
 use crate::validation::normalise_tag;
 
@@ -111,6 +113,13 @@ pub fn validate_update_article(req: &UpdateKbArticleRequest) -> FieldErrors {
     if let Some(note) = &req.note {
         check_len(&mut errors, "note", note, 0, KB_NOTE_MAX);
     }
+    errors
+}
+
+/// Checks a preview: the body may be empty (nothing to show yet) but no longer than a saved one.
+pub fn validate_preview(req: &KbPreviewRequest) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    check_len(&mut errors, "bodyMarkdown", &req.body_markdown, 0, KB_BODY_MAX);
     errors
 }
 

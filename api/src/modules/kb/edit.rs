@@ -1,12 +1,14 @@
-//! Changing articles: PATCH (content and the featured flag) and the status workflow.
+//! Changing articles: PATCH (content and the featured flag), the status workflow, and the
+//! editor's preview.
 
 use serde_json::json;
 use shared_types::Permission;
-use shared_types::kb::validation::validate_update_article;
-use shared_types::kb::{KbArticleDto, KbStatus, UpdateKbArticleRequest};
+use shared_types::kb::validation::{validate_preview, validate_update_article};
+use shared_types::kb::{KbArticleDto, KbPreviewDto, KbPreviewRequest, KbStatus, UpdateKbArticleRequest};
 use uuid::Uuid;
 
 use super::content::{Content, sorted};
+use super::render::render;
 use super::service::{KbService, check_categories, save, version_mismatch};
 use super::{dto, repo};
 use crate::entities::kb_article;
@@ -195,5 +197,13 @@ impl KbService<'_> {
             .details(json!({"slug": new.slug, "from": from.as_str(), "to": to.as_str()}));
         self.commit(txn, entry, client, now).await?;
         dto::article(&self.state.db, new, None).await
+    }
+
+    /// Renders Markdown exactly as a saved article's body would be, saving nothing, so the
+    /// editor can show a preview without a Markdown parser of its own. Needs `kb:write`.
+    pub fn preview(&self, user: &Access, req: &KbPreviewRequest) -> Result<KbPreviewDto, ApiError> {
+        user.require(Permission::KbWrite)?;
+        ApiError::check(validate_preview(req))?;
+        Ok(KbPreviewDto { body_html: render(&req.body_markdown) })
     }
 }

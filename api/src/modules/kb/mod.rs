@@ -30,7 +30,7 @@ pub use service::{ArticlePage, KbService};
 /// Registers `/kb` routes. `featured` and `categories` come before `articles/{id}`
 /// only for readability: their paths do not overlap.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    use handlers::{articles, categories, feedback, search, versions};
+    use handlers::{articles, categories, feedback, preview, search, versions};
     cfg.service(
         utoipa_actix_web::scope("/kb")
             .service(search::search)
@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(articles::publish)
             .service(articles::unpublish)
             .service(articles::archive)
+            .service(preview::preview)
             .service(versions::list)
             .service(versions::get)
             .service(versions::diff)

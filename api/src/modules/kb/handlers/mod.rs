@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod categories;
 pub mod feedback;
+pub mod preview;
 pub mod search;
 pub mod versions;
 
