@@ -98,3 +98,55 @@ pub fn SearchInput(
         </div>
     }
 }
+
+/// One labelled select of the filter bar. An address value that is not among the options
+/// (a hand-made list, say) is kept as an extra "Other" choice so the control never lies.
+#[component]
+pub fn FilterSelect(
+    /// The control's id (the label's `for`).
+    id: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// The value in the address ("" for none).
+    #[prop(into)]
+    value: Signal<String>,
+    /// (value, label) pairs; the first is usually the "any" choice with value "".
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// Called with the chosen value.
+    on_pick: Callback<String>,
+) -> impl IntoView {
+    let all = move || {
+        let mut list = options.get();
+        let current = value.get();
+        if !list.iter().any(|(v, _)| *v == current) {
+            list.push((current, "Other".to_owned()));
+        }
+        list
+    };
+    view! {
+        <div class="filter">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| on_pick.run(event_target_value(&ev))>
+                {move || {
+                    all()
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let selected = v == value.get_untracked();
+                            view! {
+                                <option value=v prop:selected=selected>
+                                    {text}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+/// (value, label) pairs for a [`FilterSelect`], led by the "any" choice `any` with value "".
+pub fn pairs(items: impl IntoIterator<Item = (String, String)>, any: &str) -> Vec<(String, String)> {
+    std::iter::once((String::new(), any.to_owned())).chain(items).collect()
+}

@@ -1,6 +1,7 @@
 //! Building blocks shared by the pages.
 
 mod badges;
+mod confirm;
 mod field;
 mod gate;
 mod icon;
@@ -11,7 +12,8 @@ mod theme;
 mod time;
 
 pub use badges::{PriorityBadge, StatusBadge, priority_label, status_label};
-pub use field::{Field, SearchInput, TextField, field_error};
+pub use confirm::ConfirmButton;
+pub use field::{Field, FilterSelect, SearchInput, TextField, field_error, pairs};
 pub use gate::Can;
 pub use layout::{ACTIVE, Shell};
 pub use pager::Pager;

@@ -2,7 +2,6 @@
 //! Each page checks its permission itself; the server checks again on every call.
 
 mod audit;
-mod confirm;
 mod frame;
 mod roles;
 mod team_detail;

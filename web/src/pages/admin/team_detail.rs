@@ -8,12 +8,11 @@ use shared_types::admin::{AddTeamMemberRequest, TeamMemberDto, UserDto, UserList
 use shared_types::validation::{TEAM_MEMBER_ROLES, validate_team_member};
 use uuid::Uuid;
 
-use super::confirm::ConfirmButton;
 use super::frame::{Feedback, FeedbackLine};
 use super::teams::{TeamFields, team_request, use_teams};
 use super::url::UrlQuery;
 use crate::api::{admin, query_string};
-use crate::components::{Empty, Field, QueryView, SearchInput, Time, field_error};
+use crate::components::{ConfirmButton, Empty, Field, QueryView, SearchInput, Time, field_error};
 use crate::query::{Query, invalidate, use_query};
 
 /// Everything a team changes shows in the team list, its members and the audit log.

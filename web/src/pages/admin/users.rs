@@ -6,12 +6,11 @@ use leptos::task::spawn_local;
 use shared_types::admin::{UserDto, UserListQuery};
 use shared_types::{ListResponse, Permission, RoleName};
 
-use super::confirm::ConfirmButton;
 use super::frame::{AdminPage, DisclosureButton, Feedback, FeedbackLine};
 use super::url::{UrlQuery, use_url_query};
 use super::user_form::CreateUserForm;
 use crate::api::{admin, query_string};
-use crate::components::{Empty, Pager, QueryView, SearchInput, Time};
+use crate::components::{ConfirmButton, Empty, Pager, QueryView, SearchInput, Time};
 use crate::query::{Query, invalidate, use_query};
 use crate::session::use_session;
 
