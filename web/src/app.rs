@@ -7,6 +7,7 @@ use leptos_router::path;
 use crate::api;
 use crate::components::{Shell, apply_saved_theme};
 use crate::pages::admin::{AuditLog, Roles, Teams, Users};
+use crate::pages::kb::{KbArticle, KbEditArticle, KbHistory, KbHome, KbNewArticle};
 use crate::pages::tickets::{NewTicket, TicketDetail, TicketList};
 use crate::pages::{Login, NotFound};
 use crate::query;
@@ -30,6 +31,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tickets") view=TicketList />
                     <Route path=path!("tickets/new") view=NewTicket />
                     <Route path=path!("tickets/:id") view=TicketDetail />
+                    <Route path=path!("kb") view=KbHome />
+                    <Route path=path!("kb/new") view=KbNewArticle />
+                    <Route path=path!("kb/:id") view=KbArticle />
+                    <Route path=path!("kb/:id/edit") view=KbEditArticle />
+                    <Route path=path!("kb/:id/history") view=KbHistory />
                     <Route path=path!("admin/users") view=Users />
                     <Route path=path!("admin/roles") view=Roles />
                     <Route path=path!("admin/teams") view=Teams />

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod kb;
 pub mod tickets;
 
 use std::cell::RefCell;
@@ -114,7 +115,7 @@ pub async fn call<T: DeserializeOwned>(
     opts: Call,
 ) -> Result<T, ApiError> {
     let json = match body {
-        Some(b) => Some(serde_json::to_string(b).map_err(|e| ApiError::Decode(e.to_string()))?),
+        Some(b) => Some(to_json(b)?),
         None => None,
     };
     let text = exchange(method, path, json, opts).await?;
@@ -135,8 +136,15 @@ pub async fn get_text(path: &str) -> Result<String, ApiError> {
     exchange(GET, path, None, Call::default()).await
 }
 
-/// Sends, renews the token once on 401, and answers the body of a 2xx response.
-async fn exchange(method: Method, path: &str, json: Option<String>, opts: Call) -> Result<String, ApiError> {
+/// A request body as JSON text, for [`exchange`].
+#[allow(clippy::result_large_err)]
+pub fn to_json(body: &impl Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// Sends, renews the token once on 401, and answers the body of a 2xx response (for callers
+/// that decode an answer in parts).
+pub async fn exchange(method: Method, path: &str, json: Option<String>, opts: Call) -> Result<String, ApiError> {
     let mut response = send(method, path, json.as_deref(), &opts).await?;
     if response.status() == 401 && !opts.no_refresh && current_token().is_some() {
         if renew().await {

@@ -37,6 +37,8 @@ fn nav_items(session: Session) -> Vec<NavItem> {
         items.push(item(format!("/tickets?createdBy=me&status={ACTIVE}"), "My open tickets", IconName::Star, true));
         items.push(item("/tickets/new".into(), "New ticket", IconName::Plus, true));
     }
+    // Everyone may read the knowledge base; it is the first place to look before raising a ticket.
+    items.push(item("/kb".into(), "Knowledge base", IconName::Book, true));
     if can(Permission::TicketUpdate) {
         items.push(item(format!("/tickets?assigneeId=me&status={ACTIVE}"), "Assigned to me", IconName::Check, false));
     }
@@ -161,6 +163,7 @@ fn Header() -> impl IntoView {
 fn is_current(href: &str, path: &str, search: &str) -> bool {
     match href.split_once('?') {
         Some((p, q)) => p == path && search.trim_start_matches('?') == q,
+        None if href == "/kb" => path == "/kb" || path.starts_with("/kb/"),
         None => href == path && (search.is_empty() || href != "/tickets"),
     }
 }
@@ -204,7 +207,7 @@ fn BottomNav() -> impl IntoView {
                 nav_items(session)
                     .into_iter()
                     .filter(|i| i.primary)
-                    .take(4)
+                    .take(5)
                     .map(|i| {
                         view! {
                             <a href=i.href>

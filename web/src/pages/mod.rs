@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod admin;
+pub mod kb;
 mod login;
 mod not_found;
 pub mod tickets;

@@ -11,5 +11,5 @@ mod new;
 mod thread;
 
 pub use detail::TicketDetail;
-pub use list::TicketList;
-pub use new::NewTicket;
+pub use list::{TicketList, set_document_title};
+pub use new::{NewTicket, split_tags};

@@ -15,11 +15,12 @@ use super::list::set_document_title;
 use super::lookups::{category_options, use_categories};
 use crate::api::tickets;
 use crate::components::{Field, field_error, priority_label};
+use crate::pages::kb::KbSuggestions;
 use crate::query::{invalidate, set_query_data};
 use crate::session::use_session;
 
 /// "vpn, Wi-Fi ,," → ["vpn", "Wi-Fi"]; `None` when there are none.
-fn split_tags(raw: &str) -> Option<Vec<String>> {
+pub fn split_tags(raw: &str) -> Option<Vec<String>> {
     let tags: Vec<String> = raw.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
     (!tags.is_empty()).then_some(tags)
 }
@@ -157,6 +158,7 @@ fn NewTicketForm() -> impl IntoView {
                     on:input=move |ev| description.set(event_target_value(&ev))
                 ></textarea>
             </Field>
+            <KbSuggestions title description />
             <div class="form-row">
                 <Field id="ticket-priority" label="Priority" error=field_error(errors, "priority")>
                     <select
