@@ -2,6 +2,7 @@
 
 use shared_types::ListResponse;
 use shared_types::admin::{CategoryDto, TeamDto, TeamMemberDto};
+use shared_types::kb::KbSuggestionDto;
 use shared_types::tickets::{
     AssignTicketRequest, CloseTicketRequest, CommentDto, CreateCommentRequest, CreateTicketRequest, HistoryEntryDto,
     TicketDetailDto, TicketDto, TicketListQuery, UpdateTicketRequest,
@@ -18,18 +19,23 @@ pub async fn list(query: &TicketListQuery) -> Result<ListResponse<TicketDto>, Ap
 /// `GET /api/v1/tickets/{id}` with its comments and version tag.
 ///
 /// The answer is a ticket with a `comments` field beside its own (`TicketDetailDto` flattens
-/// the ticket). It is read here as a ticket and, separately, as its thread: serde's decoder for
+/// the ticket). It is read here as a ticket and, separately, as its thread (with the suggested
+/// articles agents get): serde's decoder for
 /// flattened fields buffers the whole object first and cost the WASM a second copy of the
 /// ticket's decoder.
 pub async fn get_one(id: Uuid) -> Result<TicketDetailDto, ApiError> {
     #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct Thread {
         comments: Vec<CommentDto>,
+        /// Sent to agents only.
+        #[serde(default)]
+        suggested_articles: Option<Vec<KbSuggestionDto>>,
     }
     let text = get_text(&format!("/api/v1/tickets/{id}")).await?;
     let ticket: TicketDto = decode(&text)?;
-    let Thread { comments } = decode(&text)?;
-    Ok(TicketDetailDto { ticket, comments, suggested_articles: None })
+    let Thread { comments, suggested_articles } = decode(&text)?;
+    Ok(TicketDetailDto { ticket, comments, suggested_articles })
 }
 
 /// `GET /api/v1/tickets/{id}/history`.

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared_types::kb::KbSuggestionDto;
 use shared_types::realtime::PresenceState;
 use shared_types::tickets::{CommentDto, TicketDetailDto, TicketDto};
 use uuid::Uuid;
@@ -10,6 +11,7 @@ use super::controls::TicketControls;
 use super::history::History;
 use super::list::set_document_title;
 use super::lookups::{category_label, team_name, use_categories, use_teams};
+use super::suggested::SuggestedArticles;
 use super::thread::Conversation;
 use crate::api::tickets;
 use crate::components::{ErrorNotice, Loading, PriorityBadge, StatusBadge};
@@ -65,7 +67,10 @@ fn TicketView(id: Uuid) -> impl IntoView {
                     let comments = Memo::new(move |prev: Option<&Vec<CommentDto>>| {
                         detail.data.get().map(|d: TicketDetailDto| d.comments).or_else(|| prev.cloned()).unwrap_or_default()
                     });
-                    view! { <TicketBody ticket comments presence /> }
+                    let suggested = Memo::new(move |prev: Option<&Option<Vec<KbSuggestionDto>>>| {
+                        detail.data.get().map(|d: TicketDetailDto| d.suggested_articles).or_else(|| prev.cloned()).flatten()
+                    });
+                    view! { <TicketBody ticket comments suggested presence /> }
                 })
             }}
         </Show>
@@ -73,7 +78,12 @@ fn TicketView(id: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn TicketBody(ticket: Memo<TicketDto>, comments: Memo<Vec<CommentDto>>, presence: Signal<Presence>) -> impl IntoView {
+fn TicketBody(
+    ticket: Memo<TicketDto>,
+    comments: Memo<Vec<CommentDto>>,
+    suggested: Memo<Option<Vec<KbSuggestionDto>>>,
+    presence: Signal<Presence>,
+) -> impl IntoView {
     let session = use_session();
     let categories = use_categories();
     let teams = use_teams(session);
@@ -115,6 +125,7 @@ fn TicketBody(ticket: Memo<TicketDto>, comments: Memo<Vec<CommentDto>>, presence
             </div>
             <aside class="ticket-side" aria-label="Ticket details">
                 <TicketControls ticket teams />
+                <SuggestedArticles articles=suggested />
                 <section class="card" aria-labelledby="details-heading">
                     <h2 id="details-heading">"Details"</h2>
                     <dl class="details">

@@ -8,6 +8,7 @@ mod list;
 mod list_filters;
 mod lookups;
 mod new;
+mod suggested;
 mod thread;
 
 pub use detail::TicketDetail;
