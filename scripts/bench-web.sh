@@ -11,7 +11,7 @@ RUNS="${RUNS:-10}"
 PORT="${PORT:-18301}"
 
 "$ROOT/scripts/setup.sh" --wasm --trunk --browser
-trunk build --release
+"$ROOT/scripts/build-web.sh"
 cargo build --release -p helpdesk-api --bin helpdesk
 (cd e2e && npm ci --no-audit --no-fund >/dev/null)
 

@@ -13,7 +13,7 @@ cd "$ROOT"
 "$ROOT/scripts/setup.sh" --wasm --trunk --model
 
 # Trunk and cargo rebuild only what changed, so this is quick after the first time.
-trunk build --release
+"$ROOT/scripts/build-web.sh"
 
 export HELPDESK_WEB_DIR="${HELPDESK_WEB_DIR:-$ROOT/dist}"
 exec cargo run --release -p helpdesk-api --bin helpdesk -- serve "$@"

@@ -1,6 +1,11 @@
 //! Serving the built single-page app, with a fallback to `index.html` for
 //! client-side routes, and JSON 404s for unknown API paths.
 //!
+//! The app is two builds (see `web/src/apps.rs`): the workspace at the root of
+//! the web directory and the console in its `console/` folder. A client-side
+//! route of the console (administration, knowledge-base authoring) gets the
+//! console's `index.html`, every other route the workspace's.
+//!
 //! Caching follows Trunk's output: files named after a hash of their content
 //! are kept by browsers for a year; every other file (`index.html`, the
 //! service worker, the manifest, icons) is revalidated on each use, so a new
@@ -103,7 +108,9 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             return Ok(respond(f, &req));
         }
     }
-    match NamedFile::open_async(dir.join("index.html")).await {
+    let console = dir.join("console").join("index.html");
+    let index = if is_console_path(path) && console.is_file() { console } else { dir.join("index.html") };
+    match NamedFile::open_async(index).await {
         Ok(f) => Ok(respond(f, &req)),
         Err(_) => Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -112,9 +119,36 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     }
 }
 
+/// Whether a client-side route belongs to the console build. The same rule as
+/// `is_console_path` in `web/src/apps.rs` (and `CONSOLE_PATH` in
+/// `web/public/sw.js`): everything under `/admin`, and `/kb/new`,
+/// `/kb/{id}/edit`, `/kb/{id}/history`.
+fn is_console_path(path: &str) -> bool {
+    if path == "/admin" || path.starts_with("/admin/") {
+        return true;
+    }
+    match path.strip_prefix("/kb/").map(|rest| rest.split('/').collect::<Vec<_>>()).as_deref() {
+        Some(["new"]) => true,
+        Some([id, "edit" | "history"]) => !id.is_empty(),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn console_routes_are_told_apart_as_in_the_web_app() {
+        for path in ["/admin", "/admin/users", "/kb/new", "/kb/abc/edit", "/kb/abc/history"] {
+            assert!(is_console_path(path), "{path}");
+        }
+        for path in
+            ["/", "/login", "/tickets", "/tickets/new", "/kb", "/kb/abc", "/administrator", "/kb//edit", "/kb/a/b/edit"]
+        {
+            assert!(!is_console_path(path), "{path}");
+        }
+    }
 
     #[test]
     fn paths_cannot_escape() {

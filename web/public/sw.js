@@ -8,6 +8,7 @@
 //
 // What goes where:
 //   navigations (page loads, deep links)    network first; offline, the cached index.html
+//   console pages (administration, editing)  the network only; offline, a short notice
 //   the app's own files (JS, WASM, CSS, icons) cache first; a miss is fetched and kept
 //   ticket detail, ticket history, auth/me  network first; a 200 is kept (last 50 tickets);
 //                                           offline, the kept copy with `X-Helpdesk-Offline: 1`
@@ -17,7 +18,7 @@
 
 'use strict';
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const SHELL_CACHE = `helpdesk-shell-${VERSION}`;
 const API_CACHE = `helpdesk-api-${VERSION}`;
 
@@ -36,6 +37,12 @@ const FIXED_ASSETS = [
 // (`helpdesk-web-<hex>.js`, `helpdesk-web-<hex>_bg.wasm`, `style-<hex>.css`): a new build means
 // new names, and the old ones can be dropped once a newer index.html no longer links them.
 const HASHED_ASSET = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
+
+// Pages of the console, the second build of the app (administration and knowledge-base
+// authoring, see web/src/apps.rs; the server uses the same rule in api/src/spa.rs). They are not
+// kept offline, and the workspace's offline copy must never answer them: it would hand the page
+// back to the console for ever.
+const CONSOLE_PATH = /^\/(admin(\/.*)?|kb\/new|kb\/[^/]+\/(edit|history))$/;
 
 // The API answers worth keeping for offline reading. The first group of a ticket path is its id.
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -96,7 +103,7 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') {
-    event.respondWith(navigate(event, request));
+    event.respondWith(CONSOLE_PATH.test(url.pathname) ? consolePage(request) : navigate(event, request));
     return;
   }
   if (url.pathname !== '/sw.js') event.respondWith(cacheFirst(request));
@@ -181,6 +188,21 @@ async function keepAppFiles(cache, paths) {
 function isAppFile(response) {
   const type = response.headers.get('Content-Type') || '';
   return response.ok && response.type === 'basic' && !type.startsWith('text/html');
+}
+
+// Console pages: the network's page, or a notice that they need a connection.
+async function consolePage(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const html =
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" ' +
+      'content="width=device-width, initial-scale=1"><title>Offline - Helpdesk</title></head><body>' +
+      '<main><h1>You are offline</h1><p>Administration and article editing need a connection. ' +
+      'Your recently opened tickets are still available.</p>' +
+      '<p><a href="/tickets">Go to your tickets</a></p></main></body></html>';
+    return new Response(html, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+  }
 }
 
 // Page loads: the network's page when there is one (and it becomes the offline copy, so the

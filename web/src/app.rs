@@ -1,4 +1,4 @@
-//! The root component: session, router and routes.
+//! The root components of the two builds (see [`crate::apps`]): session, router and routes.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -13,15 +13,20 @@ use crate::pages::{Login, NotFound};
 use crate::query;
 use crate::session::provide_session;
 
-/// The whole app: sign-in, the signed-in frame with its pages, and a 404 page.
-#[component]
-pub fn App() -> impl IntoView {
+/// What both builds set up before their routes.
+fn start() {
     apply_saved_theme();
     let session = provide_session();
     // An expired session that cannot be renewed signs the user out; the frame then sends them
     // to sign-in with the address they were on.
     api::on_session_expired(move || session.forget());
     query::refetch_on_focus();
+}
+
+/// The workspace: sign-in, tickets and reading the knowledge base.
+#[component]
+pub fn Workspace() -> impl IntoView {
+    start();
     view! {
         <Router>
             <Routes fallback=NotFound>
@@ -32,14 +37,31 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tickets/new") view=NewTicket />
                     <Route path=path!("tickets/:id") view=TicketDetail />
                     <Route path=path!("kb") view=KbHome />
-                    <Route path=path!("kb/new") view=KbNewArticle />
                     <Route path=path!("kb/:id") view=KbArticle />
-                    <Route path=path!("kb/:id/edit") view=KbEditArticle />
-                    <Route path=path!("kb/:id/history") view=KbHistory />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The console: administration and knowledge-base authoring. Signing in happens in the
+/// workspace (the frame sends signed-out visitors to `/login`, which the hand-over loads).
+#[component]
+pub fn Console() -> impl IntoView {
+    crate::apps::mark_console();
+    start();
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("admin") view=|| view! { <Redirect path="/admin/users" /> } />
                     <Route path=path!("admin/users") view=Users />
                     <Route path=path!("admin/roles") view=Roles />
                     <Route path=path!("admin/teams") view=Teams />
                     <Route path=path!("admin/audit") view=AuditLog />
+                    <Route path=path!("kb/new") view=KbNewArticle />
+                    <Route path=path!("kb/:id/edit") view=KbEditArticle />
+                    <Route path=path!("kb/:id/history") view=KbHistory />
                 </ParentRoute>
             </Routes>
         </Router>

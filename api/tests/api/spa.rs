@@ -7,12 +7,16 @@ use crate::helpers::{Backend, TestApp};
 
 const WASM: &str = "helpdesk-web-a1b2c3d4e5f60718_bg.wasm";
 const JS: &str = "helpdesk-web-a1b2c3d4e5f60718.js";
+const CONSOLE_JS: &str = "console/helpdesk-console-0123456789abcdef.js";
 
 /// A server whose web directory holds a fake Trunk build.
 async fn app_with_build() -> (TestApp, tempfile::TempDir) {
     let web = tempfile::tempdir().expect("web dir");
-    let files: [(&str, &[u8]); 5] = [
+    std::fs::create_dir(web.path().join("console")).expect("console dir");
+    let files: [(&str, &[u8]); 7] = [
         ("index.html", b"<!doctype html><title>Helpdesk</title>"),
+        ("console/index.html", b"<!doctype html><title>Helpdesk console</title>"),
+        (CONSOLE_JS, b"export default function init() {}"),
         ("sw.js", b"self.addEventListener('fetch', () => {});"),
         ("manifest.webmanifest", b"{\"name\":\"Helpdesk\"}"),
         (WASM, b"\0asm\x01\0\0\0"),
@@ -58,4 +62,31 @@ async fn unknown_api_paths_still_answer_json_404() {
     let a = app.call(Method::GET, "/api/v1/nothing-here", None, None).await;
     assert_eq!(a.status, 404);
     assert_eq!(a.body["code"], "route_not_found");
+}
+
+/// The page a client route gets: the workspace's or the console's `index.html`.
+async fn page(app: &TestApp, path: &str) -> String {
+    let res = reqwest::get(format!("{}{path}", app.address)).await.expect("GET");
+    assert_eq!(res.status(), 200, "GET {path}");
+    res.text().await.expect("body")
+}
+
+#[tokio::test]
+async fn console_routes_get_the_console_build() {
+    let (app, _web) = app_with_build().await;
+    for path in ["/admin/users", "/admin/audit?page=2", "/kb/new", "/kb/0b1c/edit", "/kb/0b1c/history"] {
+        assert!(page(&app, path).await.contains("Helpdesk console"), "{path}");
+    }
+    for path in ["/", "/tickets/123", "/kb", "/kb/0b1c", "/administrator"] {
+        assert!(!page(&app, path).await.contains("console"), "{path}");
+    }
+    // Its files live under /console/ and are cached like the workspace's.
+    assert_eq!(header(&app, &format!("/{CONSOLE_JS}"), "cache-control").await, "public, max-age=31536000, immutable");
+}
+
+#[tokio::test]
+async fn without_a_console_build_its_routes_get_the_workspace() {
+    let (app, web) = app_with_build().await;
+    std::fs::remove_dir_all(web.path().join("console")).expect("remove console");
+    assert!(page(&app, "/admin/users").await.contains("<title>Helpdesk</title>"));
 }
