@@ -2,6 +2,7 @@
 
 use shared_types::ListResponse;
 use shared_types::admin::{CategoryDto, TeamDto, TeamMemberDto};
+use shared_types::ai::{AiFeedbackDto, AiFeedbackRequest};
 use shared_types::kb::KbSuggestionDto;
 use shared_types::tickets::{
     AssignTicketRequest, CloseTicketRequest, CommentDto, CreateCommentRequest, CreateTicketRequest, HistoryEntryDto,
@@ -36,6 +37,12 @@ pub async fn get_one(id: Uuid) -> Result<TicketDetailDto, ApiError> {
     let ticket: TicketDto = decode(&text)?;
     let Thread { comments, suggested_articles } = decode(&text)?;
     Ok(TicketDetailDto { ticket, comments, suggested_articles })
+}
+
+/// `POST /api/v1/tickets/{id}/ai/accept` (`accept`) or `.../ai/reject` with the right value.
+pub async fn ai_feedback(id: Uuid, accept: bool, req: &AiFeedbackRequest) -> Result<AiFeedbackDto, ApiError> {
+    let verb = if accept { "accept" } else { "reject" };
+    post(&format!("/api/v1/tickets/{id}/ai/{verb}"), req).await
 }
 
 /// `GET /api/v1/tickets/{id}/history`.

@@ -7,6 +7,7 @@ use shared_types::realtime::PresenceState;
 use shared_types::tickets::{CommentDto, TicketDetailDto, TicketDto};
 use uuid::Uuid;
 
+use super::ai::AiSuggestion;
 use super::controls::TicketControls;
 use super::history::History;
 use super::list::set_document_title;
@@ -125,6 +126,7 @@ fn TicketBody(
             </div>
             <aside class="ticket-side" aria-label="Ticket details">
                 <TicketControls ticket teams />
+                <AiSuggestion ticket />
                 <SuggestedArticles articles=suggested />
                 <section class="card" aria-labelledby="details-heading">
                     <h2 id="details-heading">"Details"</h2>

@@ -1,5 +1,6 @@
 //! Ticket pages: the list with its filters, the detail page and the new-ticket form.
 
+mod ai;
 mod controls;
 mod detail;
 mod filters;
