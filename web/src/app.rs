@@ -9,7 +9,7 @@ use crate::components::{Shell, apply_saved_theme};
 use crate::pages::admin::{AuditLog, Roles, Teams, Users};
 use crate::pages::kb::{KbArticle, KbEditArticle, KbHistory, KbHome, KbNewArticle};
 use crate::pages::tickets::{NewTicket, TicketDetail, TicketList};
-use crate::pages::{Login, NotFound};
+use crate::pages::{Incidents, Login, NotFound};
 use crate::query;
 use crate::session::provide_session;
 
@@ -38,6 +38,7 @@ pub fn Workspace() -> impl IntoView {
                     <Route path=path!("tickets/:id") view=TicketDetail />
                     <Route path=path!("kb") view=KbHome />
                     <Route path=path!("kb/:id") view=KbArticle />
+                    <Route path=path!("incidents") view=Incidents />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod incidents;
 pub mod kb;
 pub mod tickets;
 

@@ -28,6 +28,8 @@ pub enum IconName {
     Log,
     /// An open book: the knowledge base.
     Book,
+    /// A warning triangle: incident alerts.
+    Alert,
 }
 
 impl IconName {
@@ -48,6 +50,7 @@ impl IconName {
                 r#"<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c0-3.9 2.9-6.2 6.5-6.2s6.5 2.3 6.5 6.2M16 4.8a3.5 3.5 0 010 6.4M18 14c2.2.6 3.5 2.7 3.5 6"/>"#
             }
             IconName::Log => r#"<rect x="5" y="3" width="14" height="18" rx="2"/><path d="M9 8h6M9 12h6M9 16h4"/>"#,
+            IconName::Alert => r#"<path d="M12 3.5L2.5 20h19zM12 10v4.5M12 17.5v.01"/>"#,
             IconName::Book => {
                 r#"<path d="M12 6.5C10 4.8 7 4.5 3 5v13c4-.5 7-.2 9 1.5 2-1.7 5-2 9-1.5V5c-4-.5-7-.2-9 1.5zM12 6.5v13"/>"#
             }

@@ -54,6 +54,9 @@ fn nav_items(session: Session) -> Vec<NavItem> {
     if let Some(team) = team.filter(|_| can(Permission::TicketViewTeam)) {
         items.push(item(format!("/tickets?teamId={team}&status={ACTIVE}"), "My team", IconName::Flag, false));
     }
+    if can(Permission::IncidentManage) {
+        items.push(item("/incidents".into(), "Incidents", IconName::Alert, false));
+    }
     let admin = [
         (Permission::AdminUsers, "/admin/users", "Users", IconName::User),
         (Permission::AdminRoles, "/admin/roles", "Roles", IconName::Key),
