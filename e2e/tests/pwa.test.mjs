@@ -154,6 +154,29 @@ test('offline, a deep link still opens the app shell', async () => {
   }
 });
 
+// The console (administration, article editing) is a second build: online its pages get its own
+// index.html, never the workspace's kept copy; offline they say they need a connection instead
+// of opening the workspace, which would only hand the address back.
+test('console pages load the console online and say they need a connection offline', async () => {
+  const { context, page } = await openWithWorker();
+  try {
+    const online = await page.goto(`${server.url}/admin/users`);
+    assert.equal(online.status(), 200);
+    assert.match(await online.text(), /\/console\/helpdesk-console-[0-9a-f]+_bg\.wasm/, 'the console build');
+    await context.setOffline(true);
+    const res = await page.goto(`${server.url}/kb/new`);
+    assert.equal(res.status(), 503);
+    assert.ok(res.fromServiceWorker(), 'answered by the service worker');
+    assert.match(await page.locator('h1').innerText(), /You are offline/);
+    // The workspace's offline copy is still the workspace.
+    const home = await page.goto(`${server.url}/tickets`);
+    assert.ok(home.fromServiceWorker());
+    assert.doesNotMatch(await page.content(), /helpdesk-console/);
+  } finally {
+    await context.close();
+  }
+});
+
 // The ticket answers the service worker keeps, checked at the API level from the page (the
 // sign-in and ticket pages that use them are tested with the pages).
 test('the service worker keeps the last 50 opened tickets for offline reading, and forgets them on sign-in', async () => {
