@@ -8,5 +8,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-trunk build --release "$@"
-trunk build --release web/console.html --dist dist/console --public-url /console/ "$@"
+# (`--release` takes an optional value, so it goes last.)
+trunk build web/index.html "$@" --release
+trunk build web/console.html --dist dist/console --public-url /console/ "$@" --release

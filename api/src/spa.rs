@@ -3,7 +3,8 @@
 //!
 //! The app is two builds (see `web/src/apps.rs`): the workspace at the root of
 //! the web directory and the console in its `console/` folder. A client-side
-//! route of the console (administration, knowledge-base authoring) gets the
+//! route of the console (administration, knowledge-base authoring, incident
+//! alerts) gets the
 //! console's `index.html`, every other route the workspace's.
 //!
 //! Caching follows Trunk's output: files named after a hash of their content
@@ -121,10 +122,11 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
 
 /// Whether a client-side route belongs to the console build. The same rule as
 /// `is_console_path` in `web/src/apps.rs` (and `CONSOLE_PATH` in
-/// `web/public/sw.js`): everything under `/admin`, and `/kb/new`,
-/// `/kb/{id}/edit`, `/kb/{id}/history`.
+/// `web/public/sw.js`): everything under `/admin` and `/incidents`, and
+/// `/kb/new`, `/kb/{id}/edit`, `/kb/{id}/history`.
 fn is_console_path(path: &str) -> bool {
-    if path == "/admin" || path.starts_with("/admin/") {
+    let under = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if under("/admin") || under("/incidents") {
         return true;
     }
     match path.strip_prefix("/kb/").map(|rest| rest.split('/').collect::<Vec<_>>()).as_deref() {
@@ -140,12 +142,21 @@ mod tests {
 
     #[test]
     fn console_routes_are_told_apart_as_in_the_web_app() {
-        for path in ["/admin", "/admin/users", "/kb/new", "/kb/abc/edit", "/kb/abc/history"] {
+        for path in ["/admin", "/admin/users", "/incidents", "/kb/new", "/kb/abc/edit", "/kb/abc/history"] {
             assert!(is_console_path(path), "{path}");
         }
-        for path in
-            ["/", "/login", "/tickets", "/tickets/new", "/kb", "/kb/abc", "/administrator", "/kb//edit", "/kb/a/b/edit"]
-        {
+        for path in [
+            "/",
+            "/login",
+            "/tickets",
+            "/tickets/new",
+            "/kb",
+            "/kb/abc",
+            "/administrator",
+            "/incidentsx",
+            "/kb//edit",
+            "/kb/a/b/edit",
+        ] {
             assert!(!is_console_path(path), "{path}");
         }
     }

@@ -59,8 +59,10 @@ pub struct IncidentAlertDto {
     /// Open, linked or dismissed.
     pub status: IncidentAlertStatus,
     /// Start of the most significant window seen.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub window_start: DateTime<Utc>,
     /// End of that window.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub window_end: DateTime<Utc>,
     /// Tickets that arrived in the window.
     pub observed: i32,
@@ -69,8 +71,10 @@ pub struct IncidentAlertDto {
     /// `-log10` of the chance of so many arrivals under the baseline.
     pub surprise: f64,
     /// When the spike was first raised.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub raised_at: DateTime<Utc>,
     /// The latest run that still found the spike.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub last_signal_at: DateTime<Utc>,
     /// Tickets listed with the alert.
     pub ticket_count: u64,
@@ -79,6 +83,7 @@ pub struct IncidentAlertDto {
     /// Who linked or dismissed it.
     pub resolved_by: Option<Uuid>,
     /// When it was linked or dismissed.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub resolved_at: Option<DateTime<Utc>>,
 }
 
@@ -96,6 +101,7 @@ pub struct AlertTicketDto {
     /// Its status.
     pub status: String,
     /// When it was raised.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -26,8 +26,10 @@ pub struct NotificationDto {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub data: Option<serde_json::Value>,
     /// When the caller read it; absent while unread.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub read_at: Option<DateTime<Utc>>,
     /// When it was written.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
 }
 

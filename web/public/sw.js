@@ -38,11 +38,11 @@ const FIXED_ASSETS = [
 // new names, and the old ones can be dropped once a newer index.html no longer links them.
 const HASHED_ASSET = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
 
-// Pages of the console, the second build of the app (administration and knowledge-base
-// authoring, see web/src/apps.rs; the server uses the same rule in api/src/spa.rs). They are not
+// Pages of the console, the second build of the app (administration, knowledge-base authoring
+// and incident alerts, see web/src/apps.rs; the server uses the same rule in api/src/spa.rs). They are not
 // kept offline, and the workspace's offline copy must never answer them: it would hand the page
 // back to the console for ever.
-const CONSOLE_PATH = /^\/(admin(\/.*)?|kb\/new|kb\/[^/]+\/(edit|history))$/;
+const CONSOLE_PATH = /^\/((admin|incidents)(\/.*)?|kb\/new|kb\/[^/]+\/(edit|history))$/;
 
 // The API answers worth keeping for offline reading. The first group of a ticket path is its id.
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';

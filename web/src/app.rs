@@ -38,7 +38,6 @@ pub fn Workspace() -> impl IntoView {
                     <Route path=path!("tickets/:id") view=TicketDetail />
                     <Route path=path!("kb") view=KbHome />
                     <Route path=path!("kb/:id") view=KbArticle />
-                    <Route path=path!("incidents") view=Incidents />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -60,6 +59,7 @@ pub fn Console() -> impl IntoView {
                     <Route path=path!("admin/roles") view=Roles />
                     <Route path=path!("admin/teams") view=Teams />
                     <Route path=path!("admin/audit") view=AuditLog />
+                    <Route path=path!("incidents") view=Incidents />
                     <Route path=path!("kb/new") view=KbNewArticle />
                     <Route path=path!("kb/:id/edit") view=KbEditArticle />
                     <Route path=path!("kb/:id/history") view=KbHistory />

@@ -2,8 +2,8 @@
 //!
 //! - the **workspace** (binary `helpdesk-web`): sign-in, tickets and reading the knowledge
 //!   base, what every employee and agent opens, on phones too;
-//! - the **console** (binary `helpdesk-console`): administration and knowledge-base authoring
-//!   (editor and version history), which only admins and writers open.
+//! - the **console** (binary `helpdesk-console`): administration, knowledge-base authoring
+//!   (editor and version history) and team leads' incident alerts, which few people open.
 //!
 //! Each build is a separate WASM under its own size budget, so pages used by few people do
 //! not slow everybody's first load (Trunk 0.21 cannot split one WASM into lazily loaded
@@ -24,10 +24,12 @@ pub fn mark_console() {
 }
 
 /// Whether the page at `path` (an address path, possibly with a query) belongs to the
-/// console: everything under `/admin`, and `/kb/new`, `/kb/{id}/edit`, `/kb/{id}/history`.
+/// console: everything under `/admin` and `/incidents`, and `/kb/new`, `/kb/{id}/edit`,
+/// `/kb/{id}/history`.
 pub fn is_console_path(path: &str) -> bool {
     let path = path.split(['?', '#']).next().unwrap_or_default();
-    if path == "/admin" || path.starts_with("/admin/") {
+    let under = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if under("/admin") || under("/incidents") {
         return true;
     }
     match path.strip_prefix("/kb/").map(|rest| rest.split('/').collect::<Vec<_>>()).as_deref() {
@@ -48,7 +50,16 @@ mod tests {
 
     #[test]
     fn the_console_owns_administration_and_authoring() {
-        for path in ["/admin", "/admin/users", "/admin/teams?page=2", "/kb/new", "/kb/abc/edit", "/kb/abc/history"] {
+        for path in [
+            "/admin",
+            "/admin/users",
+            "/admin/teams?page=2",
+            "/incidents",
+            "/incidents?status=open",
+            "/kb/new",
+            "/kb/abc/edit",
+            "/kb/abc/history",
+        ] {
             assert!(is_console_path(path), "{path}");
         }
     }
@@ -64,6 +75,7 @@ mod tests {
             "/kb/abc",
             "/kb?q=vpn",
             "/administrator",
+            "/incidentsx",
             "/kb//edit",
             "/kb/a/b/edit",
         ] {

@@ -74,7 +74,7 @@ async fn page(app: &TestApp, path: &str) -> String {
 #[tokio::test]
 async fn console_routes_get_the_console_build() {
     let (app, _web) = app_with_build().await;
-    for path in ["/admin/users", "/admin/audit?page=2", "/kb/new", "/kb/0b1c/edit", "/kb/0b1c/history"] {
+    for path in ["/admin/users", "/admin/audit?page=2", "/incidents", "/kb/new", "/kb/0b1c/edit", "/kb/0b1c/history"] {
         assert!(page(&app, path).await.contains("Helpdesk console"), "{path}");
     }
     for path in ["/", "/tickets/123", "/kb", "/kb/0b1c", "/administrator"] {

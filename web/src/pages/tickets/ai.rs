@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared_types::Permission;
+use shared_types::admin::CategoryDto;
 use shared_types::ai::{AiFeedbackRequest, AiField};
 use shared_types::tickets::{TicketDto, TicketPriority};
 
@@ -16,7 +17,6 @@ use crate::query::invalidate;
 use crate::session::use_session;
 
 /// One suggested field: what was suggested, and the values an agent may pick instead.
-#[derive(Clone, PartialEq)]
 struct Suggested {
     field: AiField,
     what: &'static str,
@@ -51,60 +51,54 @@ pub fn AiSuggestion(ticket: Memo<TicketDto>) -> impl IntoView {
             busy.set(false);
         });
     });
-    let rows = Memo::new(move |_| {
-        let (category, priority) = ticket.with(|t| (t.ai_suggested_category, t.ai_suggested_priority));
-        let mut rows = Vec::new();
-        if let Some(id) = category {
-            categories.data.with(|all| {
-                let all = all.map(Vec::as_slice).unwrap_or_default();
-                // A subcategory is predicted as such; the correction must be one too.
-                let sub = all.iter().find(|c| c.id == id).is_some_and(|c| c.parent_id.is_some());
-                let choices = category_options(all)
-                    .into_iter()
-                    .filter(|(c, _)| all.iter().any(|o| o.id == *c && o.parent_id.is_some() == sub))
-                    .map(|(c, label)| (c.to_string(), label))
-                    .collect();
-                let label = category_label(all, id).unwrap_or_else(|| "…".into());
-                let field = if sub { AiField::Subcategory } else { AiField::Category };
-                rows.push(Suggested { field, what: "Category", label, choices });
+    // One closure renders the whole card: it changes only when the suggestion does, and then
+    // nothing typed in it is worth keeping.
+    let card = move || {
+        let rows =
+            categories.data.with(|all| ticket.with(|t| suggested(t, all.map(Vec::as_slice).unwrap_or_default())));
+        (!rows.is_empty()).then(|| {
+            let sure = ticket.with_untracked(|t| {
+                let sure = t.ai_confidence.map(|c| format!("{:.0}% confident", c * 100.0)).unwrap_or_default();
+                let model = t.ai_model_version.clone().map(|m| format!(" · model {m}")).unwrap_or_default();
+                format!("{sure}{model}")
             });
-        }
-        if let Some(p) = priority {
-            let choices = TicketPriority::ALL
-                .into_iter()
-                .map(|o| (o.as_str().to_owned(), priority_label(o).to_owned()))
-                .collect();
-            rows.push(Suggested {
-                field: AiField::Priority,
-                what: "Priority",
-                label: priority_label(p).into(),
-                choices,
-            });
-        }
-        rows
-    });
-    let confidence = move || {
-        ticket.with(|t| {
-            let sure = t.ai_confidence.map(|c| format!("{:.0}% confident", c * 100.0)).unwrap_or_default();
-            let model = t.ai_model_version.clone().map(|m| format!(" · model {m}")).unwrap_or_default();
-            format!("{sure}{model}")
+            view! {
+                <section class="card ai-suggestion" aria-labelledby="ai-heading">
+                    <h2 id="ai-heading">"Suggested by AI"</h2>
+                    <p class="muted">{sure}</p>
+                    {rows.into_iter().map(|row| suggestion_row(row, busy, send)).collect_view()}
+                    <p class="form-error" role="alert">{move || failure.get()}</p>
+                </section>
+            }
         })
     };
-    view! {
-        <Show when=move || rows.with(|r| !r.is_empty())>
-            <section class="card ai-suggestion" aria-labelledby="ai-heading">
-                <h2 id="ai-heading">"Suggested by AI"</h2>
-                <p class="muted">{confidence}</p>
-                {move || rows.get().into_iter().map(|row| view! { <SuggestionRow row busy send /> }).collect_view()}
-                <p class="form-error" role="alert">{move || failure.get()}</p>
-            </section>
-        </Show>
-    }
-    .into_any()
+    view! { {card} }.into_any()
 }
 
-#[component]
-fn SuggestionRow(row: Suggested, busy: RwSignal<bool>, send: Callback<(AiField, Option<String>)>) -> impl IntoView {
+/// The open suggestions of `ticket`, with the values an agent may pick instead.
+fn suggested(ticket: &TicketDto, all: &[CategoryDto]) -> Vec<Suggested> {
+    let mut rows = Vec::new();
+    if let Some(id) = ticket.ai_suggested_category {
+        // A subcategory is predicted as such; the correction must be one too.
+        let sub = all.iter().find(|c| c.id == id).is_some_and(|c| c.parent_id.is_some());
+        let choices = category_options(all)
+            .into_iter()
+            .filter(|(c, _)| all.iter().any(|o| o.id == *c && o.parent_id.is_some() == sub))
+            .map(|(c, label)| (c.to_string(), label))
+            .collect();
+        let label = category_label(all, id).unwrap_or_else(|| "…".into());
+        let field = if sub { AiField::Subcategory } else { AiField::Category };
+        rows.push(Suggested { field, what: "Category", label, choices });
+    }
+    if let Some(p) = ticket.ai_suggested_priority {
+        let choices =
+            TicketPriority::ALL.into_iter().map(|o| (o.as_str().to_owned(), priority_label(o).to_owned())).collect();
+        rows.push(Suggested { field: AiField::Priority, what: "Priority", label: priority_label(p).into(), choices });
+    }
+    rows
+}
+
+fn suggestion_row(row: Suggested, busy: RwSignal<bool>, send: Callback<(AiField, Option<String>)>) -> impl IntoView {
     let Suggested { field, what, label, choices } = row;
     let picked = RwSignal::new(String::new());
     let select_id = format!("ai-{}", field.as_str());
