@@ -18,6 +18,7 @@ pub mod repo;
 pub mod routes;
 pub mod search;
 pub mod service;
+pub mod similar;
 mod team_scope;
 mod update;
 
