@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(routes::comment)
             .service(routes::assign)
             .service(routes::close)
+            .service(similar::routes::similar)
             .service(crate::modules::ai::routes::accept)
             .service(crate::modules::ai::routes::reject),
     );

@@ -16,6 +16,8 @@
 
 pub mod index;
 pub mod job;
+pub mod routes;
+mod service;
 pub mod store;
 
 use std::sync::Arc;
@@ -24,6 +26,7 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 pub use index::SimilarIndex;
+pub use service::parse_limit;
 
 use crate::modules::jobs::{EnqueueOptions, JobError, JobRegistry, Jobs};
 use crate::modules::search::EmbeddingOptions;
