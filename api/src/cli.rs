@@ -14,6 +14,7 @@ use crate::startup::Application;
 use crate::telemetry;
 
 mod eval;
+mod tickets;
 use eval::{eval_search, eval_spikes, eval_triage};
 
 /// The AI-powered IT helpdesk server.
@@ -67,6 +68,11 @@ enum Command {
     Search {
         #[command(subcommand)]
         action: SearchAction,
+    },
+    /// Ticket tasks.
+    Tickets {
+        #[command(subcommand)]
+        action: TicketsAction,
     },
     /// Measure the AI features on judged data.
     Eval {
@@ -136,6 +142,13 @@ enum KbAction {
 }
 
 #[derive(Debug, Subcommand)]
+enum TicketsAction {
+    /// Embed every ticket that has no embedding yet (for similar tickets); the last line is
+    /// one JSON object.
+    Embed,
+}
+
+#[derive(Debug, Subcommand)]
 enum SearchAction {
     /// Report articles and tickets whose index entries are missing or out of date (exit
     /// status 1 when there are any); the last line is one JSON object.
@@ -189,6 +202,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Kb { action: KbAction::Import { dir } } => kb_import(&dir).await,
         Command::Search { action } => search_maintenance(action).await,
+        Command::Tickets { action: TicketsAction::Embed } => tickets::embed().await,
         Command::Eval { target: EvalTarget::Search { kb, queries, model_dir } } => {
             tokio::task::spawn_blocking(move || eval_search(&kb, &queries, model_dir)).await?
         }

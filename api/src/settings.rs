@@ -167,6 +167,10 @@ pub struct Settings {
     pub spikes_utc_offset_minutes: i64,
     /// Minutes without a significant window after which an alert's spike is over.
     pub spikes_quiet_gap_minutes: i64,
+    /// Days a resolved or closed ticket is still listed among similar tickets.
+    pub similar_resolved_days: u64,
+    /// Cosine similarity below which a ticket is not listed as similar (0 to 1).
+    pub similar_min_score: f64,
 }
 
 impl Default for Settings {
@@ -227,6 +231,8 @@ impl Default for Settings {
             spikes_min_excess: 6.0,
             spikes_utc_offset_minutes: 300,
             spikes_quiet_gap_minutes: 120,
+            similar_resolved_days: 30,
+            similar_min_score: 0.5,
         }
     }
 }

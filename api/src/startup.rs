@@ -81,10 +81,13 @@ pub async fn build_state(settings: Settings, job_kinds: JobRegistry) -> anyhow::
     tokio::spawn(kb_search.clone().run(db.clone()));
     let ticket_search = crate::modules::tickets::search::new_index(&settings)?;
     tokio::spawn(ticket_search.clone().run(db.clone()));
+    let similar_tickets = tickets::similar::new_index(&settings);
+    tokio::spawn(similar_tickets.clone().run(db.clone()));
     let metrics = Metrics::new()?;
     let clock: Arc<dyn crate::infra::clock::Clock> = Arc::new(SystemClock);
     let mut job_kinds = job_kinds;
     crate::modules::ai::register(&mut job_kinds, &settings)?;
+    tickets::similar::register(&mut job_kinds, &similar_tickets);
     let jobs = Jobs::new(job_kinds, bus.clone(), clock.clone(), JobMetrics::register(metrics.registry())?);
     let state = AppState {
         db,
@@ -102,6 +105,7 @@ pub async fn build_state(settings: Settings, job_kinds: JobRegistry) -> anyhow::
         hub,
         kb_search,
         ticket_search,
+        similar_tickets,
         jobs,
     };
     Ok((state, first_admin))
@@ -141,6 +145,15 @@ impl Application {
             spikes::job::schedule_next(&txn, &state.jobs, interval).await?;
             txn.commit().await?;
         }
+        // Tickets without an embedding (raised before similar tickets existed, or embedded by
+        // another model) are found in the background, so a large table never delays the start.
+        let backfill = state.clone();
+        tokio::spawn(async move {
+            let (jobs, db, index) = (&backfill.jobs, &backfill.db, &backfill.similar_tickets);
+            if let Err(e) = tickets::similar::schedule_backfill(jobs, db, index).await {
+                tracing::warn!(error = ?e, "similar tickets: could not queue the embedding backfill");
+            }
+        });
         let job_workers = state.settings.jobs_enabled.then(|| {
             let deps = WorkerDeps { db: state.db.clone(), writer: state.writer.clone(), jobs: state.jobs.clone() };
             WorkerPool::start(deps, WorkerConfig::from_settings(&state.settings))

@@ -50,6 +50,8 @@ pub struct AppState {
     pub kb_search: Arc<KbSearch>,
     /// The ticket text index (the list's `q`), kept in step with the tickets.
     pub ticket_search: Arc<crate::modules::tickets::search::TicketSearch>,
+    /// The embeddings of the tickets that may be listed as similar.
+    pub similar_tickets: Arc<crate::modules::tickets::similar::SimilarIndex>,
     /// Background jobs: enqueue, wake, and the registered kinds.
     pub jobs: Jobs,
 }

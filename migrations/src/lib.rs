@@ -10,6 +10,7 @@ mod m20261126_000004_knowledge_base;
 mod m20261126_000005_jobs;
 mod m20261126_000006_ai;
 mod m20261126_000007_incidents;
+mod m20261126_000008_ticket_embeddings;
 mod util;
 
 /// Every migration, oldest first.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_jobs::Migration),
             Box::new(m20261126_000006_ai::Migration),
             Box::new(m20261126_000007_incidents::Migration),
+            Box::new(m20261126_000008_ticket_embeddings::Migration),
         ]
     }
 }

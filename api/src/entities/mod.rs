@@ -27,6 +27,7 @@ pub mod team_member;
 pub mod ticket;
 pub mod ticket_category;
 pub mod ticket_comment;
+pub mod ticket_embedding;
 pub mod ticket_history;
 pub mod ticket_number_sequence;
 pub mod ticket_related;

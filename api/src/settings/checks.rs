@@ -31,6 +31,12 @@ impl Settings {
         if !(1..=600).contains(&self.ai_openai_timeout_secs) {
             return Err(invalid("ai_openai_timeout_secs", "must be between 1 and 600"));
         }
+        if !(1..=3650).contains(&self.similar_resolved_days) {
+            return Err(invalid("similar_resolved_days", "must be between 1 and 3650"));
+        }
+        if !(0.0..=1.0).contains(&self.similar_min_score) {
+            return Err(invalid("similar_min_score", "must be between 0 and 1"));
+        }
         Ok(())
     }
 

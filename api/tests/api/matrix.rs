@@ -56,6 +56,8 @@ const ROUTES: &[Row] = &[
     ("GET", "/api/v1/tickets/{Y}", None, [401, 404, 404, 404, 200, 200]),
     ("GET", "/api/v1/tickets/{X}/history", None, [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/tickets/{Y}/history", None, [401, 404, 404, 404, 200, 200]),
+    ("GET", "/api/v1/tickets/{X}/similar", None, [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/tickets/{Y}/similar", None, [401, 404, 404, 404, 200, 200]),
     ("PATCH", "/api/v1/tickets/{X}", Some(r#"{"priority":"high"}"#), [401, 403, 200, 200, 200, 200]),
     ("PATCH", "/api/v1/tickets/{Y}", Some(r#"{"priority":"high"}"#), [401, 404, 404, 404, 200, 200]),
     ("POST", "/api/v1/tickets/{X}/comments", Some(r#"{"body":"a reply"}"#), [401, 201, 201, 201, 201, 201]),

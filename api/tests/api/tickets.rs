@@ -7,6 +7,7 @@ mod create;
 mod input;
 mod list;
 mod search;
+mod similar;
 mod team_scope;
 
 use reqwest::Method;

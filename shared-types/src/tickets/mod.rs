@@ -244,8 +244,10 @@ pub struct HistoryEntryDto {
 }
 
 mod requests;
+mod similar;
 
 pub use requests::*;
+pub use similar::*;
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,7 @@ pub mod repo;
 pub mod routes;
 pub mod search;
 pub mod service;
+pub mod similar;
 mod team_scope;
 mod update;
 
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(routes::comment)
             .service(routes::assign)
             .service(routes::close)
+            .service(similar::routes::similar)
             .service(crate::modules::ai::routes::accept)
             .service(crate::modules::ai::routes::reject),
     );

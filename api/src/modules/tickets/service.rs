@@ -129,6 +129,7 @@ impl<'a> TicketService<'a> {
     /// Announces a committed change: to the search index on this instance, and as an event.
     pub(super) async fn publish(&self, event: TicketEvent) {
         self.state.ticket_search.nudge();
+        self.state.similar_tickets.nudge();
         let payload = match serde_json::to_string(&event) {
             Ok(p) => p,
             Err(e) => return tracing::error!(error = %e, "could not encode a ticket event"),
@@ -234,8 +235,9 @@ impl<'a> TicketService<'a> {
         audit::record(&txn, entry, client, now).await?;
         search::record(&txn, model.id, false, now).await?;
         let triage = crate::modules::ai::enqueue_triage(&self.state.jobs, &self.state.settings, &txn, model.id).await?;
+        let embed = super::similar::enqueue_embedding(&self.state.jobs, &txn, model.id).await?;
         txn.commit().await?;
-        if triage {
+        if triage || embed {
             self.state.jobs.wake().await;
         }
         self.publish(TicketEvent::new("ticket.created", &model, user.user_id)).await;

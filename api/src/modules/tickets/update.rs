@@ -167,7 +167,13 @@ impl TicketService<'_> {
         if let Some(tags) = &plan.tags {
             repo::set_tags(&txn, id, tags).await?;
         }
+        // Similar tickets compare the public text: a new title or description is embedded again.
+        let text_changed = plan.changes.iter().any(|c| c.field == "title" || c.field == "description");
+        let embed = text_changed && super::similar::enqueue_embedding(&self.state.jobs, &txn, id).await?;
         self.finish(txn, user, &plan.ticket, Action::Update, &plan.changes, client).await?;
+        if embed {
+            self.state.jobs.wake().await;
+        }
         dto::ticket(&self.state.db, plan.ticket).await
     }
 }
