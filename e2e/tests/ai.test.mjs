@@ -73,3 +73,31 @@ test('an agent accepts the AI suggestion on the ticket page', async () => {
     await context.close();
   }
 });
+
+test('the ticket page lists a duplicate under similar tickets', async () => {
+  const admin = await apiAs(server);
+  const first = await admin.post('/tickets', {
+    title: 'Printer on floor 3 jams on every page',
+    description: 'The shared printer on the third floor jams with every print job since yesterday.',
+  });
+  const second = await admin.post('/tickets', {
+    title: 'Third floor printer keeps jamming',
+    description: 'Paper jam on the printer near the kitchen on floor 3, every single job.',
+  });
+  // Each ticket is embedded by a background job; the list says `pending` until then.
+  for (let i = 0; i < 120; i++) {
+    const { status } = await admin.get(`/tickets/${second.id}/similar`);
+    if (status === 'ok') break;
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await signIn(page, server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.goto(`${server.url}/tickets/${second.id}`);
+    const card = page.getByRole('region', { name: 'Similar tickets' });
+    await card.getByRole('link', { name: new RegExp(first.ticketNumber) }).waitFor();
+  } finally {
+    await context.close();
+  }
+});

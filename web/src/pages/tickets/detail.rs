@@ -12,6 +12,7 @@ use super::controls::TicketControls;
 use super::history::History;
 use super::list::set_document_title;
 use super::lookups::{category_label, team_name, use_categories, use_teams};
+use super::similar::SimilarTickets;
 use super::suggested::SuggestedArticles;
 use super::thread::Conversation;
 use crate::api::tickets;
@@ -128,6 +129,7 @@ fn TicketBody(
                 <TicketControls ticket teams />
                 <AiSuggestion ticket />
                 <SuggestedArticles articles=suggested />
+                <SimilarTickets id=ticket.with_untracked(|t| t.id) />
                 <section class="card" aria-labelledby="details-heading">
                     <h2 id="details-heading">"Details"</h2>
                     <dl class="details">

@@ -9,6 +9,7 @@ mod list;
 mod list_filters;
 mod lookups;
 mod new;
+mod similar;
 mod suggested;
 mod thread;
 
