@@ -66,14 +66,14 @@ read -r passed failed ignored < <(awk '
     END { print p + 0, f + 0, g + 0 }' "$test_log")
 
 # The browser tests need the built app in dist/ (e2e/tests/server.mjs serves $ROOT/dist).
-section "trunk build --release (web app: workspace and console)"
+section "trunk build --release (web app: workspace, console, authoring)"
 "$ROOT/scripts/build-web.sh"
 
 # Fails fast, before the slower browser tests.
 section "wasm size budget (gzip -9 <= $((WASM_GZIP_BUDGET / 1024)) KB)"
-# Each build is loaded on its own (the console only by admins and writers), so each has the
+# Each build is loaded on its own (console and authoring only by the few who use them), so each has the
 # budget.
-for build_dir in "$ROOT/dist" "$ROOT/dist/console"; do
+for build_dir in "$ROOT/dist" "$ROOT/dist/console" "$ROOT/dist/authoring"; do
     shopt -s nullglob
     wasm_files=("$build_dir"/*_bg.wasm)
     shopt -u nullglob

@@ -1,11 +1,10 @@
 //! Serving the built single-page app, with a fallback to `index.html` for
 //! client-side routes, and JSON 404s for unknown API paths.
 //!
-//! The app is two builds (see `web/src/apps.rs`): the workspace at the root of
-//! the web directory and the console in its `console/` folder. A client-side
-//! route of the console (administration, knowledge-base authoring, incident
-//! alerts) gets the
-//! console's `index.html`, every other route the workspace's.
+//! The app is three builds (see `web/src/apps.rs`): the workspace at the root
+//! of the web directory, the console (administration, incident alerts) in its
+//! `console/` folder and knowledge-base authoring in `authoring/`. A
+//! client-side route gets the `index.html` of the build that owns it.
 //!
 //! Caching follows Trunk's output: files named after a hash of their content
 //! are kept by browsers for a year; every other file (`index.html`, the
@@ -109,8 +108,8 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             return Ok(respond(f, &req));
         }
     }
-    let console = dir.join("console").join("index.html");
-    let index = if is_console_path(path) && console.is_file() { console } else { dir.join("index.html") };
+    let index = build_dir(path).map(|d| dir.join(d).join("index.html")).filter(|i| i.is_file());
+    let index = index.unwrap_or_else(|| dir.join("index.html"));
     match NamedFile::open_async(index).await {
         Ok(f) => Ok(respond(f, &req)),
         Err(_) => Ok(HttpResponse::Ok()
@@ -120,19 +119,19 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     }
 }
 
-/// Whether a client-side route belongs to the console build. The same rule as
-/// `is_console_path` in `web/src/apps.rs` (and `CONSOLE_PATH` in
-/// `web/public/sw.js`): everything under `/admin` and `/incidents`, and
-/// `/kb/new`, `/kb/{id}/edit`, `/kb/{id}/history`.
-fn is_console_path(path: &str) -> bool {
+/// The folder of the build that owns a client-side route, `None` for the
+/// workspace at the root. The same rule as `build_for` in `web/src/apps.rs`:
+/// everything under `/admin` and `/incidents` is the console's; `/kb/new`,
+/// `/kb/{id}/edit` and `/kb/{id}/history` are the authoring build's.
+fn build_dir(path: &str) -> Option<&'static str> {
     let under = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if under("/admin") || under("/incidents") {
-        return true;
+        return Some("console");
     }
     match path.strip_prefix("/kb/").map(|rest| rest.split('/').collect::<Vec<_>>()).as_deref() {
-        Some(["new"]) => true,
-        Some([id, "edit" | "history"]) => !id.is_empty(),
-        _ => false,
+        Some(["new"]) => Some("authoring"),
+        Some([id, "edit" | "history"]) if !id.is_empty() => Some("authoring"),
+        _ => None,
     }
 }
 
@@ -141,9 +140,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn console_routes_are_told_apart_as_in_the_web_app() {
-        for path in ["/admin", "/admin/users", "/incidents", "/kb/new", "/kb/abc/edit", "/kb/abc/history"] {
-            assert!(is_console_path(path), "{path}");
+    fn routes_go_to_their_build_as_in_the_web_app() {
+        for path in ["/admin", "/admin/users", "/incidents"] {
+            assert_eq!(build_dir(path), Some("console"), "{path}");
+        }
+        for path in ["/kb/new", "/kb/abc/edit", "/kb/abc/history"] {
+            assert_eq!(build_dir(path), Some("authoring"), "{path}");
         }
         for path in [
             "/",
@@ -157,7 +159,7 @@ mod tests {
             "/kb//edit",
             "/kb/a/b/edit",
         ] {
-            assert!(!is_console_path(path), "{path}");
+            assert_eq!(build_dir(path), None, "{path}");
         }
     }
 

@@ -154,15 +154,17 @@ test('offline, a deep link still opens the app shell', async () => {
   }
 });
 
-// The console (administration, article editing) is a second build: online its pages get its own
-// index.html, never the workspace's kept copy; offline they say they need a connection instead
-// of opening the workspace, which would only hand the address back.
-test('console pages load the console online and say they need a connection offline', async () => {
+// The console (administration) and authoring (article editing) are separate builds: online their
+// pages get their own index.html, never the workspace's kept copy; offline they say they need a
+// connection instead of opening the workspace, which would only hand the address back.
+test('console and authoring pages load their build online and say they need a connection offline', async () => {
   const { context, page } = await openWithWorker();
   try {
     const online = await page.goto(`${server.url}/admin/users`);
     assert.equal(online.status(), 200);
     assert.match(await online.text(), /\/console\/helpdesk-console-[0-9a-f]+_bg\.wasm/, 'the console build');
+    const editor = await page.goto(`${server.url}/kb/new`);
+    assert.match(await editor.text(), /\/authoring\/helpdesk-authoring-[0-9a-f]+_bg\.wasm/, 'the authoring build');
     await context.setOffline(true);
     const res = await page.goto(`${server.url}/kb/new`);
     assert.equal(res.status(), 503);
@@ -171,7 +173,7 @@ test('console pages load the console online and say they need a connection offli
     // The workspace's offline copy is still the workspace.
     const home = await page.goto(`${server.url}/tickets`);
     assert.ok(home.fromServiceWorker());
-    assert.doesNotMatch(await page.content(), /helpdesk-console/);
+    assert.doesNotMatch(await page.content(), /helpdesk-(console|authoring)/);
   } finally {
     await context.close();
   }

@@ -8,7 +8,7 @@
 //
 // What goes where:
 //   navigations (page loads, deep links)    network first; offline, the cached index.html
-//   console pages (administration, editing)  the network only; offline, a short notice
+//   console and authoring pages             the network only; offline, a short notice
 //   the app's own files (JS, WASM, CSS, icons) cache first; a miss is fetched and kept
 //   ticket detail, ticket history, auth/me  network first; a 200 is kept (last 50 tickets);
 //                                           offline, the kept copy with `X-Helpdesk-Offline: 1`
@@ -38,11 +38,11 @@ const FIXED_ASSETS = [
 // new names, and the old ones can be dropped once a newer index.html no longer links them.
 const HASHED_ASSET = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
 
-// Pages of the console, the second build of the app (administration, knowledge-base authoring
-// and incident alerts, see web/src/apps.rs; the server uses the same rule in api/src/spa.rs). They are not
-// kept offline, and the workspace's offline copy must never answer them: it would hand the page
-// back to the console for ever.
-const CONSOLE_PATH = /^\/((admin|incidents)(\/.*)?|kb\/new|kb\/[^/]+\/(edit|history))$/;
+// Pages of the app's other builds, the console (administration, incident alerts) and authoring
+// (the knowledge-base editor and history); see web/src/apps.rs, and api/src/spa.rs for the same
+// rule on the server. They are not kept offline, and the workspace's offline copy must never
+// answer them: it would hand the page back to them for ever.
+const OTHER_BUILD_PATH = /^\/((admin|incidents)(\/.*)?|kb\/new|kb\/[^/]+\/(edit|history))$/;
 
 // The API answers worth keeping for offline reading. The first group of a ticket path is its id.
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -103,7 +103,7 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') {
-    event.respondWith(CONSOLE_PATH.test(url.pathname) ? consolePage(request) : navigate(event, request));
+    event.respondWith(OTHER_BUILD_PATH.test(url.pathname) ? otherBuildPage(request) : navigate(event, request));
     return;
   }
   if (url.pathname !== '/sw.js') event.respondWith(cacheFirst(request));
@@ -190,8 +190,8 @@ function isAppFile(response) {
   return response.ok && response.type === 'basic' && !type.startsWith('text/html');
 }
 
-// Console pages: the network's page, or a notice that they need a connection.
-async function consolePage(request) {
+// Pages of the other builds: the network's page, or a notice that they need a connection.
+async function otherBuildPage(request) {
   try {
     return await fetch(request);
   } catch (err) {

@@ -1,4 +1,4 @@
-//! The root components of the two builds (see [`crate::apps`]): session, router and routes.
+//! The root components of the three builds (see [`crate::apps`]): session, router and routes.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -44,11 +44,11 @@ pub fn Workspace() -> impl IntoView {
     }
 }
 
-/// The console: administration and knowledge-base authoring. Signing in happens in the
-/// workspace (the frame sends signed-out visitors to `/login`, which the hand-over loads).
+/// The console: administration and incident alerts. Signing in happens in the workspace (the
+/// frame sends signed-out visitors to `/login`, which the hand-over loads).
 #[component]
 pub fn Console() -> impl IntoView {
-    crate::apps::mark_console();
+    crate::apps::mark(crate::apps::Build::Console);
     start();
     view! {
         <Router>
@@ -60,6 +60,21 @@ pub fn Console() -> impl IntoView {
                     <Route path=path!("admin/teams") view=Teams />
                     <Route path=path!("admin/audit") view=AuditLog />
                     <Route path=path!("incidents") view=Incidents />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Knowledge-base authoring: the editor and version history.
+#[component]
+pub fn Authoring() -> impl IntoView {
+    crate::apps::mark(crate::apps::Build::Authoring);
+    start();
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("kb/new") view=KbNewArticle />
                     <Route path=path!("kb/:id/edit") view=KbEditArticle />
                     <Route path=path!("kb/:id/history") view=KbHistory />

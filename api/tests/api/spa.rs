@@ -13,9 +13,11 @@ const CONSOLE_JS: &str = "console/helpdesk-console-0123456789abcdef.js";
 async fn app_with_build() -> (TestApp, tempfile::TempDir) {
     let web = tempfile::tempdir().expect("web dir");
     std::fs::create_dir(web.path().join("console")).expect("console dir");
-    let files: [(&str, &[u8]); 7] = [
+    std::fs::create_dir(web.path().join("authoring")).expect("authoring dir");
+    let files: [(&str, &[u8]); 8] = [
         ("index.html", b"<!doctype html><title>Helpdesk</title>"),
         ("console/index.html", b"<!doctype html><title>Helpdesk console</title>"),
+        ("authoring/index.html", b"<!doctype html><title>Helpdesk authoring</title>"),
         (CONSOLE_JS, b"export default function init() {}"),
         ("sw.js", b"self.addEventListener('fetch', () => {});"),
         ("manifest.webmanifest", b"{\"name\":\"Helpdesk\"}"),
@@ -72,15 +74,18 @@ async fn page(app: &TestApp, path: &str) -> String {
 }
 
 #[tokio::test]
-async fn console_routes_get_the_console_build() {
+async fn routes_get_the_index_of_their_build() {
     let (app, _web) = app_with_build().await;
-    for path in ["/admin/users", "/admin/audit?page=2", "/incidents", "/kb/new", "/kb/0b1c/edit", "/kb/0b1c/history"] {
+    for path in ["/admin/users", "/admin/audit?page=2", "/incidents"] {
         assert!(page(&app, path).await.contains("Helpdesk console"), "{path}");
     }
-    for path in ["/", "/tickets/123", "/kb", "/kb/0b1c", "/administrator"] {
-        assert!(!page(&app, path).await.contains("console"), "{path}");
+    for path in ["/kb/new", "/kb/0b1c/edit", "/kb/0b1c/history"] {
+        assert!(page(&app, path).await.contains("Helpdesk authoring"), "{path}");
     }
-    // Its files live under /console/ and are cached like the workspace's.
+    for path in ["/", "/tickets/123", "/kb", "/kb/0b1c", "/administrator"] {
+        assert!(page(&app, path).await.contains("<title>Helpdesk</title>"), "{path}");
+    }
+    // Their files live in their folders and are cached like the workspace's.
     assert_eq!(header(&app, &format!("/{CONSOLE_JS}"), "cache-control").await, "public, max-age=31536000, immutable");
 }
 

@@ -1,4 +1,4 @@
-//! The console build of the web app: administration and knowledge-base authoring (see
+//! The console build of the web app: administration and incident alerts (see
 //! `helpdesk_web::apps`).
 
 fn main() {
