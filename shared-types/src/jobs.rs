@@ -63,20 +63,25 @@ pub struct JobDto {
     /// Runs allowed before it is parked as dead.
     pub max_attempts: i32,
     /// Not run before this instant (the next retry, for a queued job that failed).
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub run_at: DateTime<Utc>,
     /// The worker holding it, while running.
     pub lease_owner: Option<String>,
     /// When that worker's lease runs out unless renewed.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub lease_expires_at: Option<DateTime<Utc>>,
     /// The error of the latest failed attempt.
     pub last_error: Option<String>,
     /// Key that keeps a second live job of the same meaning from being enqueued.
     pub dedupe_key: Option<String>,
     /// When it was enqueued.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// When it succeeded or died.
+    #[serde(default, deserialize_with = "crate::time::rfc3339_opt")]
     pub finished_at: Option<DateTime<Utc>>,
 }
 
