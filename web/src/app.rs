@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::api;
 use crate::components::{Shell, apply_saved_theme};
-use crate::pages::admin::{AuditLog, Roles, Teams, Users};
+use crate::pages::admin::{AiTriage, AuditLog, Categories, Jobs, Roles, Teams, Users};
 use crate::pages::kb::{KbArticle, KbEditArticle, KbHistory, KbHome, KbNewArticle};
 use crate::pages::tickets::{NewTicket, TicketDetail, TicketList};
 use crate::pages::{Incidents, Login, NotFound};
@@ -59,6 +59,9 @@ pub fn Console() -> impl IntoView {
                     <Route path=path!("admin/roles") view=Roles />
                     <Route path=path!("admin/teams") view=Teams />
                     <Route path=path!("admin/audit") view=AuditLog />
+                    <Route path=path!("admin/categories") view=Categories />
+                    <Route path=path!("admin/jobs") view=Jobs />
+                    <Route path=path!("admin/ai") view=AiTriage />
                     <Route path=path!("incidents") view=Incidents />
                 </ParentRoute>
             </Routes>

@@ -1,10 +1,14 @@
-//! Administration endpoints: users, roles, teams and the audit log.
+//! Administration endpoints: users, roles, teams, the audit log, background jobs, ticket
+//! categories and the AI triage figures.
 
 use shared_types::ListResponse;
 use shared_types::admin::{
-    AddTeamMemberRequest, AuditLogDto, AuditLogQuery, ChangeRoleRequest, CreateUserRequest, CreatedUserDto,
-    PermissionDto, RoleDto, SetRolePermissionsRequest, TeamDto, TeamMemberDto, TeamRequest, UserDto, UserListQuery,
+    AddTeamMemberRequest, AuditLogDto, AuditLogQuery, CategoryDto, ChangeRoleRequest, CreateCategoryRequest,
+    CreateUserRequest, CreatedUserDto, PermissionDto, RoleDto, SetRolePermissionsRequest, TeamDto, TeamMemberDto,
+    TeamRequest, UpdateCategoryRequest, UserDto, UserListQuery,
 };
+use shared_types::ai::{AiMetricsDto, AiThresholdsDto};
+use shared_types::jobs::{JobDto, JobListQuery, JobStatsDto};
 use uuid::Uuid;
 
 use super::{ApiError, Call, DELETE, NoContent, PATCH, POST, PUT, call, get, post, query_string};
@@ -87,4 +91,50 @@ pub async fn remove_team_member(id: Uuid, user_id: Uuid) -> Result<NoContent, Ap
 /// `GET /api/v1/admin/audit-logs`.
 pub async fn audit_logs(query: &AuditLogQuery) -> Result<ListResponse<AuditLogDto>, ApiError> {
     get(&format!("/api/v1/admin/audit-logs{}", query_string(query))).await
+}
+
+/// `GET /api/v1/admin/jobs/stats`.
+pub async fn job_stats() -> Result<JobStatsDto, ApiError> {
+    get("/api/v1/admin/jobs/stats").await
+}
+
+/// `GET /api/v1/admin/jobs`.
+pub async fn jobs(query: &JobListQuery) -> Result<ListResponse<JobDto>, ApiError> {
+    get(&format!("/api/v1/admin/jobs{}", query_string(query))).await
+}
+
+/// `POST /api/v1/admin/jobs/{id}/retry`: a dead job queued again with fresh attempts.
+pub async fn retry_job(id: Uuid) -> Result<JobDto, ApiError> {
+    call(POST, &format!("/api/v1/admin/jobs/{id}/retry"), None::<&()>, Call::default()).await
+}
+
+/// `DELETE /api/v1/admin/jobs/{id}`: a dead or queued job deleted.
+pub async fn discard_job(id: Uuid) -> Result<NoContent, ApiError> {
+    call(DELETE, &format!("/api/v1/admin/jobs/{id}"), None::<&()>, Call::default()).await
+}
+
+/// `GET /api/v1/categories?all=true`: every category, retired ones too, parents before
+/// their subcategories.
+pub async fn all_categories() -> Result<Vec<CategoryDto>, ApiError> {
+    get("/api/v1/categories?all=true").await
+}
+
+/// `POST /api/v1/admin/categories`.
+pub async fn create_category(req: &CreateCategoryRequest) -> Result<CategoryDto, ApiError> {
+    post("/api/v1/admin/categories", req).await
+}
+
+/// `PATCH /api/v1/admin/categories/{id}`.
+pub async fn update_category(id: Uuid, req: &UpdateCategoryRequest) -> Result<CategoryDto, ApiError> {
+    call(PATCH, &format!("/api/v1/admin/categories/{id}"), Some(req), Call::default()).await
+}
+
+/// `GET /api/v1/ai/metrics`.
+pub async fn ai_metrics() -> Result<AiMetricsDto, ApiError> {
+    get("/api/v1/ai/metrics").await
+}
+
+/// `PUT /api/v1/ai/thresholds`.
+pub async fn set_ai_thresholds(req: &AiThresholdsDto) -> Result<AiThresholdsDto, ApiError> {
+    call(PUT, "/api/v1/ai/thresholds", Some(req), Call::default()).await
 }

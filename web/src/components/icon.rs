@@ -30,6 +30,12 @@ pub enum IconName {
     Book,
     /// A warning triangle: incident alerts.
     Alert,
+    /// A clock: background jobs.
+    Clock,
+    /// A spark: AI triage.
+    Spark,
+    /// A label: ticket categories.
+    Tag,
 }
 
 impl IconName {
@@ -54,6 +60,9 @@ impl IconName {
             IconName::Book => {
                 r#"<path d="M12 6.5C10 4.8 7 4.5 3 5v13c4-.5 7-.2 9 1.5 2-1.7 5-2 9-1.5V5c-4-.5-7-.2-9 1.5zM12 6.5v13"/>"#
             }
+            IconName::Clock => r#"<circle cx="12" cy="12" r="8.5"/><path d="M12 7v5l3.5 2"/>"#,
+            IconName::Spark => r#"<path d="M12 3l2 7 7 2-7 2-2 7-2-7-7-2 7-2z"/>"#,
+            IconName::Tag => r#"<path d="M3 12V4h8l10 10-7 7z"/><circle cx="7.5" cy="8.5" r="1.5"/>"#,
         }
     }
 }

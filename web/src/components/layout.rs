@@ -62,6 +62,9 @@ fn nav_items(session: Session) -> Vec<NavItem> {
         (Permission::AdminRoles, "/admin/roles", "Roles", IconName::Key),
         (Permission::AdminTeams, "/admin/teams", "Teams", IconName::Users),
         (Permission::AuditView, "/admin/audit", "Audit log", IconName::Log),
+        (Permission::AdminCategories, "/admin/categories", "Categories", IconName::Tag),
+        (Permission::AdminJobs, "/admin/jobs", "Background jobs", IconName::Clock),
+        (Permission::AiMetrics, "/admin/ai", "AI triage", IconName::Spark),
     ];
     let mut first_admin = true;
     for (perm, href, label, icon) in admin {
