@@ -276,28 +276,25 @@ impl SearchIndex {
             // buffers that a fresh thread would have to allocate again on every query.
             let lexical_side = embedder.map(|_| {
                 let thread = std::thread::Builder::new().name("lexical-search".into());
-                thread.spawn_scoped(scope, || self.retrieve_lexical(query, mode, pool))
+                thread.spawn_scoped(scope, || self.retrieve_lexical(&self.read(), query, mode, pool))
             });
             let query_vector = match embedder {
                 Some(embedder) => embedder.embed(&[text])?.pop(),
                 None => None,
             };
-            let (mut generation, mut terms, mut lexical) = match lexical_side {
+            let beside = match lexical_side {
                 Some(Ok(thread)) => {
-                    thread.join().map_err(|_| SearchError::Backend("lexical search panicked".into()))?
+                    Some(thread.join().map_err(|_| SearchError::Backend("lexical search panicked".into()))?)
                 }
-                // Lexical only, or no thread to be had: here.
-                _ => self.retrieve_lexical(query, mode, pool),
+                // Lexical only, or no thread to be had: below, under the lock taken there.
+                _ => None,
             };
-            let state = loop {
-                let state = self.read();
-                if state.generation == generation {
-                    break state;
-                }
-                // The index changed meanwhile, so slots may mean other documents: again, without
-                // holding the lock twice (a waiting writer would block the second read).
-                drop(state);
-                (generation, terms, lexical) = self.retrieve_lexical(query, mode, pool);
+            let state = self.read();
+            let (_, terms, lexical) = match beside {
+                Some(found) if found.0 == state.generation => found,
+                // The index changed meanwhile, so slots may mean other documents: again, under
+                // this lock (so a stream of writes cannot make it retry forever).
+                _ => self.retrieve_lexical(&state, query, mode, pool),
             };
             let accept = |slot: u32| accepts(&state, slot, &query.filter);
             let semantic = match (&state.vectors, &query_vector) {
@@ -330,15 +327,15 @@ impl SearchIndex {
     /// too) and, unless the mode is semantic, the lexical ranking.
     fn retrieve_lexical(
         &self,
+        state: &State,
         query: &SearchQuery,
         mode: SearchMode,
         pool: usize,
     ) -> (u64, Vec<WeightedTerm>, Vec<(u32, f32)>) {
-        let state = self.read();
         let terms = state.lexical.expand(&self.inner.analyzer, query.text.trim());
         let lexical = match mode {
             SearchMode::Semantic => Vec::new(),
-            _ => state.lexical.search(&terms, |slot| accepts(&state, slot, &query.filter), pool),
+            _ => state.lexical.search(&terms, |slot| accepts(state, slot, &query.filter), pool),
         };
         (state.generation, terms, lexical)
     }
