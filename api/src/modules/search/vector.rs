@@ -243,7 +243,7 @@ mod tests {
         }
         for _ in 0..40 {
             let query = random(48);
-            let accept = |slot: u32| slot % 7 != 0;
+            let accept = |slot: u32| !slot.is_multiple_of(7);
             assert_eq!(index.search(&query, accept, 10), index.search_exact(&query, accept, 10));
         }
     }
