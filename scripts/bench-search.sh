@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: knowledge-base search latency (hybrid, including the query embedding; lexical and
 # semantic alone for comparison) at 1,000 and 100,000 articles, p50 and p95. The 90 shared
-# articles are expanded synthetically (see api/examples/search_bench.rs). Writes the table to
+# articles are expanded synthetically (see api/examples/search_bench.rs). Besides wall-clock
+# percentiles it prints the CPU time per search (all threads; unlike wall-clock time it does not
+# grow when other programs share the cores), the resident memory with the index built, the query
+# embedding alone, and how often the 8-bit vector scan returns the exact f32 top 10. Every search
+# embeds its query (there is no embedding cache). Writes the output to
 # bench/results/<timestamp>/search.md as well.
 #
 #   scripts/bench-search.sh
@@ -29,5 +33,5 @@ cargo build --release -p helpdesk-api --example search_bench
 echo "==> running on $(nproc) cores: sizes $SIZES, $ROUNDS rounds of the dev queries"
 cargo run --release -q -p helpdesk-api --example search_bench -- \
     --kb "$DATA/kb" --queries "$DATA/dev/queries.jsonl" --model-dir "$MODEL_DIR" \
-    --sizes "$SIZES" --rounds "$ROUNDS" | tee "$OUT/search.md"
+    --sizes "$SIZES" --rounds "$ROUNDS" 2>&1 | tee "$OUT/search.md"
 echo "results: $OUT/search.md"

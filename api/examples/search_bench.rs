@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use helpdesk_api::modules::kb::files;
 use helpdesk_api::modules::search::{
-    EmbeddingOptions, SearchConfig, SearchDocument, SearchIndex, SearchMode, SearchQuery, embedding, eval, vector,
+    Embedder, EmbeddingOptions, SearchConfig, SearchDocument, SearchIndex, SearchMode, SearchQuery, embedding, eval,
+    vector,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -109,9 +110,10 @@ fn main() -> anyhow::Result<()> {
     let vectors: Vec<Vec<f32>> =
         prepared.iter().map(|p| p.vector().map(<[f32]>::to_vec).context("no vector")).collect::<Result<_, _>>()?;
 
-    println!("| articles | mode | p50 ms | p95 ms | searches |");
-    println!("|---:|---|---:|---:|---:|");
+    println!("| articles | mode | p50 ms | p95 ms | CPU ms per search (all threads) | searches |");
+    println!("|---:|---|---:|---:|---:|---:|");
     for &size in &args.sizes {
+        let baseline_rss = resident_mib();
         let index = SearchIndex::new(Some(embedder.clone()), status.clone(), SearchConfig::default());
         index.commit(prepared.clone());
         let mut rng = StdRng::seed_from_u64(size as u64);
@@ -125,7 +127,12 @@ fn main() -> anyhow::Result<()> {
             }
         }
         index.commit(batch);
-        eprintln!("built {size} articles in {:.1}s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "built {size} articles in {:.1}s; resident memory {:.0} MiB (before the index: {:.0} MiB)",
+            started.elapsed().as_secs_f64(),
+            resident_mib(),
+            baseline_rss
+        );
         for mode in [SearchMode::Lexical, SearchMode::Semantic, SearchMode::Hybrid] {
             let run = |q: &eval::JudgedQuery| -> anyhow::Result<Duration> {
                 let query = SearchQuery { mode, ..SearchQuery::new(q.query.clone()) };
@@ -137,20 +144,85 @@ fn main() -> anyhow::Result<()> {
                 run(q)?; // warm up caches and the allocator
             }
             let mut times = Vec::new();
+            let cpu_before = cpu_seconds();
             for _ in 0..args.rounds {
                 for q in &queries {
                     times.push(run(q)?);
                 }
             }
+            let cpu_ms = (cpu_seconds() - cpu_before) * 1000.0 / times.len() as f64;
             times.sort();
             let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
-            println!("| {size} | {mode:?} | {p50:.1} | {p95:.1} | {} |", times.len());
+            println!("| {size} | {mode:?} | {p50:.1} | {p95:.1} | {cpu_ms:.1} | {} |", times.len());
         }
     }
-    let started = Instant::now();
+    let mut times = Vec::new();
     for q in &queries {
+        let started = Instant::now();
         embedder.embed(&[q.query.as_str()])?;
+        times.push(started.elapsed());
     }
-    println!("query embedding alone: {:.1} ms mean", started.elapsed().as_secs_f64() * 1000.0 / queries.len() as f64);
+    times.sort();
+    let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
+    println!("query embedding alone: p50 {p50:.1} ms, p95 {p95:.1} ms");
+    if let Some(&size) = args.sizes.last() {
+        quantisation_agreement(&base, &vectors, &queries, embedder.as_ref(), size)?;
+    }
     Ok(())
+}
+
+/// How often the quantised scan (with its f32 re-score) returns exactly the top 10 and top 100
+/// of an exact f32 scan, over the dev queries on the synthetic vectors of `size` articles.
+fn quantisation_agreement(
+    base: &[SearchDocument],
+    vectors: &[Vec<f32>],
+    queries: &[eval::JudgedQuery],
+    embedder: &dyn Embedder,
+    size: usize,
+) -> anyhow::Result<()> {
+    let mut index = vector::VectorIndex::new(embedder.dimension());
+    let mut rng = StdRng::seed_from_u64(size as u64);
+    for (slot, v) in vectors.iter().enumerate() {
+        index.insert(slot as u32, v);
+    }
+    for n in base.len()..size {
+        let (_, v) = synthetic(base, vectors, n, &mut rng);
+        index.insert(n as u32, &v);
+    }
+    let (mut same_10, mut overlap_100) = (0, 0);
+    for q in queries {
+        let query = embedder.embed(&[q.query.as_str()])?.pop().context("no query vector")?;
+        let fast = index.search(&query, |_| true, 100);
+        let exact = index.search_exact(&query, |_| true, 100);
+        same_10 += usize::from(fast.iter().take(10).eq(exact.iter().take(10)));
+        overlap_100 += fast.iter().filter(|hit| exact.iter().any(|e| e.0 == hit.0)).count();
+    }
+    println!(
+        "quantised vs exact scan at {size}: identical top 10 for {same_10} of {} queries; on average {:.1} of the exact top 100 found",
+        queries.len(),
+        overlap_100 as f64 / queries.len() as f64
+    );
+    Ok(())
+}
+
+/// CPU time this process has used, all threads (Linux, in clock ticks of 10 ms: only good as
+/// a mean over many searches; 0 elsewhere). Unlike wall-clock time it does not grow when
+/// other programs share the cores.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// This process's resident memory (Linux; 0 elsewhere).
+fn resident_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
 }

@@ -11,7 +11,7 @@ use super::analysis::Analyzer;
 use super::embedding::{Embedder, EmbeddingStatus};
 use super::fusion::{self, Fusion};
 use super::highlight;
-use super::lexical::{AnalyzedFields, Bm25Params, LexicalIndex};
+use super::lexical::{AnalyzedFields, Bm25Params, LexicalIndex, WeightedTerm};
 use super::vector::VectorIndex;
 use super::{SearchDocument, SearchError, SearchFilter, SearchHit, SearchMode, SearchQuery, SearchResults};
 
@@ -89,6 +89,8 @@ struct State {
     free: Vec<u32>,
     lexical: LexicalIndex,
     vectors: Option<VectorIndex>,
+    /// Changes with every write, so a search that let go of the lock can tell.
+    generation: u64,
 }
 
 struct Inner {
@@ -121,6 +123,7 @@ impl SearchIndex {
             free: Vec::new(),
             lexical: LexicalIndex::new(config.bm25.clone()),
             vectors,
+            generation: 0,
         };
         Self {
             inner: Arc::new(Inner {
@@ -199,6 +202,7 @@ impl SearchIndex {
     /// Puts prepared documents into the index (the only step under the write lock).
     pub fn commit(&self, prepared: Vec<PreparedDocument>) {
         let mut state = self.write();
+        state.generation += 1;
         for doc in prepared {
             let state = &mut *state;
             let slot = match state.slots.get(&doc.stored.id) {
@@ -238,6 +242,7 @@ impl SearchIndex {
     pub fn remove_blocking(&self, id: i64) -> bool {
         let mut state = self.write();
         let Some(slot) = state.slots.remove(&id) else { return false };
+        state.generation += 1;
         state.lexical.remove(slot);
         if let Some(vectors) = &mut state.vectors {
             vectors.remove(slot);
@@ -247,7 +252,8 @@ impl SearchIndex {
         true
     }
 
-    /// Runs a query (blocking: embeds the query on this thread).
+    /// Runs a query (blocking). The lexical retrieval runs on a second thread while this one
+    /// embeds the query, the slowest step.
     pub fn search_blocking(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         let inner = &self.inner;
         let text = query.text.trim();
@@ -260,41 +266,78 @@ impl SearchIndex {
         if text.is_empty() || wanted == 0 {
             return Ok(SearchResults { hits: Vec::new(), mode });
         }
-        let query_vector = match (&inner.embedder, mode) {
-            (Some(embedder), SearchMode::Hybrid | SearchMode::Semantic) => embedder.embed(&[text])?.pop(),
-            _ => None,
+        let embedder = match mode {
+            SearchMode::Hybrid | SearchMode::Semantic => inner.embedder.as_deref(),
+            SearchMode::Lexical => None,
         };
-        let state = self.read();
-        let accept = |slot: u32| state.docs[slot as usize].as_ref().is_some_and(|doc| matches(doc, &query.filter));
         let pool = inner.config.candidates.max(wanted);
-        let terms = state.lexical.expand(&inner.analyzer, text);
+        std::thread::scope(|scope| -> Result<SearchResults, SearchError> {
+            // The embedding stays on this (long-lived) thread: the matrix code keeps per-thread
+            // buffers that a fresh thread would have to allocate again on every query.
+            let lexical_side = embedder.map(|_| {
+                let thread = std::thread::Builder::new().name("lexical-search".into());
+                thread.spawn_scoped(scope, || self.retrieve_lexical(&self.read(), query, mode, pool))
+            });
+            let query_vector = match embedder {
+                Some(embedder) => embedder.embed(&[text])?.pop(),
+                None => None,
+            };
+            let beside = match lexical_side {
+                Some(Ok(thread)) => {
+                    Some(thread.join().map_err(|_| SearchError::Backend("lexical search panicked".into()))?)
+                }
+                // Lexical only, or no thread to be had: below, under the lock taken there.
+                _ => None,
+            };
+            let state = self.read();
+            let (_, terms, lexical) = match beside {
+                Some(found) if found.0 == state.generation => found,
+                // The index changed meanwhile, so slots may mean other documents: again, under
+                // this lock (so a stream of writes cannot make it retry forever).
+                _ => self.retrieve_lexical(&state, query, mode, pool),
+            };
+            let accept = |slot: u32| accepts(&state, slot, &query.filter);
+            let semantic = match (&state.vectors, &query_vector) {
+                (Some(vectors), Some(vector)) => vectors.search(vector, accept, pool),
+                _ => Vec::new(),
+            };
+            let fused = fusion::fuse(&lexical, &semantic, inner.config.fusion, wanted);
+            let stems: HashSet<String> = terms.into_iter().map(|t| t.stem).collect();
+            let hits = fused
+                .into_iter()
+                .skip(query.offset)
+                .filter_map(|hit| {
+                    let doc = state.docs[hit.slot as usize].as_ref()?;
+                    Some(SearchHit {
+                        id: doc.id,
+                        key: doc.key.clone(),
+                        score: hit.score,
+                        lexical: hit.lexical,
+                        semantic: hit.semantic,
+                        title_highlight: highlight::mark_all(&inner.analyzer, &doc.title, &stems),
+                        highlight: highlight::snippet(&inner.analyzer, &doc.passage, &stems),
+                    })
+                })
+                .collect();
+            Ok(SearchResults { hits, mode })
+        })
+    }
+
+    /// The index's generation, the query's terms (typo corrections included, for highlights
+    /// too) and, unless the mode is semantic, the lexical ranking.
+    fn retrieve_lexical(
+        &self,
+        state: &State,
+        query: &SearchQuery,
+        mode: SearchMode,
+        pool: usize,
+    ) -> (u64, Vec<WeightedTerm>, Vec<(u32, f32)>) {
+        let terms = state.lexical.expand(&self.inner.analyzer, query.text.trim());
         let lexical = match mode {
             SearchMode::Semantic => Vec::new(),
-            _ => state.lexical.search(&terms, accept, pool),
+            _ => state.lexical.search(&terms, |slot| accepts(state, slot, &query.filter), pool),
         };
-        let semantic = match (&state.vectors, &query_vector) {
-            (Some(vectors), Some(vector)) => vectors.search(vector, accept, pool),
-            _ => Vec::new(),
-        };
-        let fused = fusion::fuse(&lexical, &semantic, inner.config.fusion, wanted);
-        let stems: HashSet<String> = terms.into_iter().map(|t| t.stem).collect();
-        let hits = fused
-            .into_iter()
-            .skip(query.offset)
-            .filter_map(|hit| {
-                let doc = state.docs[hit.slot as usize].as_ref()?;
-                Some(SearchHit {
-                    id: doc.id,
-                    key: doc.key.clone(),
-                    score: hit.score,
-                    lexical: hit.lexical,
-                    semantic: hit.semantic,
-                    title_highlight: highlight::mark_all(&inner.analyzer, &doc.title, &stems),
-                    highlight: highlight::snippet(&inner.analyzer, &doc.passage, &stems),
-                })
-            })
-            .collect();
-        Ok(SearchResults { hits, mode })
+        (state.generation, terms, lexical)
     }
 }
 
@@ -326,6 +369,10 @@ pub(super) fn sum_normalized(vectors: impl Iterator<Item = Vec<f32>>) -> Option<
 
 fn status_detail(status: &EmbeddingStatus) -> String {
     status.detail.clone().unwrap_or_else(|| status.status.clone())
+}
+
+fn accepts(state: &State, slot: u32, filter: &SearchFilter) -> bool {
+    state.docs[slot as usize].as_ref().is_some_and(|doc| matches(doc, filter))
 }
 
 fn matches(doc: &Stored, filter: &SearchFilter) -> bool {

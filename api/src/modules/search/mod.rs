@@ -21,6 +21,8 @@ pub mod maintenance;
 mod minilm;
 pub mod opensearch;
 mod opensearch_body;
+mod quantized;
+mod topk;
 pub mod typo;
 pub mod vector;
 

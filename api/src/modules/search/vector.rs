@@ -1,13 +1,21 @@
-//! The semantic retriever: exact (brute-force) cosine search over L2-normalised vectors.
+//! The semantic retriever: exact cosine ranking over L2-normalised vectors.
 //!
-//! Vectors sit in one contiguous `Vec<f32>`, row after row, so a search is a single pass over
-//! memory; at 100,000 x 384 that pass (150 MB) is bound by memory bandwidth, so it is split
-//! across threads only when the index is large enough for that to pay.
+//! Each vector is kept twice: as f32, and as 8-bit codes (`quantized`) in one contiguous
+//! `Vec<i8>`. A search scans the codes (a quarter of the memory of f32: 38 MB instead of 150 at
+//! 100,000 x 384), keeps the best few hundred in a bounded heap, and scores those again with
+//! the f32 vectors, so the order returned is exact cosine order unless quantisation pushed a
+//! true hit below the shortlist (its error is far smaller than the gaps that would take).
 
 use rayon::prelude::*;
 
+use super::quantized;
+use super::topk::TopK;
+
 /// Rows scanned per parallel task; below twice this the scan stays on the calling thread.
 const PARALLEL_BLOCK: usize = 16_384;
+/// Candidates re-scored with f32, per hit asked for (at least `MIN_SHORTLIST`).
+const SHORTLIST_FACTOR: usize = 4;
+const MIN_SHORTLIST: usize = 64;
 const FREE: u32 = u32::MAX;
 
 /// Vectors addressed by slot, one vector per slot.
@@ -15,6 +23,9 @@ const FREE: u32 = u32::MAX;
 pub struct VectorIndex {
     dimension: usize,
     data: Vec<f32>,
+    /// The 8-bit codes of each row, and each row's scale.
+    codes: Vec<i8>,
+    scales: Vec<f32>,
     /// The slot of each row, `FREE` for a removed one.
     owners: Vec<u32>,
     /// The row of each slot.
@@ -25,7 +36,15 @@ pub struct VectorIndex {
 impl VectorIndex {
     /// An empty index of `dimension`-long vectors.
     pub fn new(dimension: usize) -> Self {
-        Self { dimension, data: Vec::new(), owners: Vec::new(), rows: Vec::new(), free_rows: Vec::new() }
+        Self {
+            dimension,
+            data: Vec::new(),
+            codes: Vec::new(),
+            scales: Vec::new(),
+            owners: Vec::new(),
+            rows: Vec::new(),
+            free_rows: Vec::new(),
+        }
     }
 
     /// The vector length.
@@ -57,15 +76,23 @@ impl VectorIndex {
             Some(row) => row,
             None => {
                 self.owners.push(FREE);
+                self.scales.push(0.0);
                 self.data.extend(std::iter::repeat_n(0.0, self.dimension));
+                self.codes.extend(std::iter::repeat_n(0, self.dimension));
                 (self.owners.len() - 1) as u32
             }
         };
-        let start = row as usize * self.dimension;
-        self.data[start..start + self.dimension].copy_from_slice(vector);
+        let range = self.range(row);
+        self.data[range.clone()].copy_from_slice(vector);
+        self.scales[row as usize] = quantized::quantize(vector, &mut self.codes[range]);
         self.owners[row as usize] = slot;
         self.rows[at] = Some(row);
         true
+    }
+
+    fn range(&self, row: u32) -> std::ops::Range<usize> {
+        let start = row as usize * self.dimension;
+        start..start + self.dimension
     }
 
     /// Forgets the vector of `slot`, if any.
@@ -82,35 +109,62 @@ impl VectorIndex {
         if query.len() != self.dimension || limit == 0 || self.is_empty() {
             return Vec::new();
         }
-        let scan = |first_row: usize, block: &[f32]| -> Vec<(u32, f32)> {
-            let mut hits = Vec::with_capacity(limit * 2);
-            let mut floor = f32::MIN;
-            for (offset, vector) in block.chunks_exact(self.dimension).enumerate() {
-                let slot = self.owners[first_row + offset];
-                let score = dot(query, vector);
-                if slot == FREE || score < floor || !accept(slot) {
-                    continue;
-                }
-                hits.push((slot, score));
-                // Keep the buffer small: trim to the best `limit` and raise the floor.
-                if hits.len() == hits.capacity() {
-                    hits = super::fusion::top(hits, limit);
-                    floor = hits.last().map_or(f32::MIN, |hit| hit.1);
+        let mut query_codes = vec![0i8; self.dimension];
+        quantized::quantize(query, &mut query_codes);
+        let shortlist = limit.saturating_mul(SHORTLIST_FACTOR).max(MIN_SHORTLIST);
+        let scan = |first_row: usize, block: &[i8]| -> TopK {
+            let mut top = TopK::new(shortlist);
+            for (offset, codes) in block.chunks_exact(self.dimension).enumerate() {
+                let row = first_row + offset;
+                let slot = self.owners[row];
+                // The query's own scale is the same for every row: leave it out.
+                let score = quantized::dot(&query_codes, codes) as f32 * self.scales[row];
+                if slot != FREE && top.admits(slot, score) && accept(slot) {
+                    top.push(slot, score);
                 }
             }
-            super::fusion::top(hits, limit)
+            top
         };
-        let block_len = PARALLEL_BLOCK * self.dimension;
-        let hits = if self.owners.len() < 2 * PARALLEL_BLOCK {
-            scan(0, &self.data)
+        let candidates = if self.owners.len() < 2 * PARALLEL_BLOCK {
+            scan(0, &self.codes)
         } else {
-            self.data
-                .par_chunks(block_len)
+            // One block per thread: each block's shortlist costs filter checks while it fills.
+            let block_rows = self.owners.len().div_ceil(rayon::current_num_threads()).max(PARALLEL_BLOCK);
+            self.codes
+                .par_chunks(block_rows * self.dimension)
                 .enumerate()
-                .flat_map_iter(|(index, block)| scan(index * PARALLEL_BLOCK, block))
-                .collect()
+                .map(|(index, block)| scan(index * block_rows, block))
+                .reduce(
+                    || TopK::new(shortlist),
+                    |mut all, part| {
+                        all.merge(part);
+                        all
+                    },
+                )
         };
-        super::fusion::top(hits, limit)
+        let mut exact = TopK::new(limit);
+        for (slot, _) in candidates.into_sorted() {
+            if let Some(row) = self.rows[slot as usize] {
+                exact.push(slot, dot(query, &self.data[self.range(row)]));
+            }
+        }
+        exact.into_sorted()
+    }
+
+    /// The exact ranking by a full f32 scan, to measure the quantised search against.
+    pub fn search_exact(&self, query: &[f32], accept: impl Fn(u32) -> bool, limit: usize) -> Vec<(u32, f32)> {
+        let mut top = TopK::new(limit);
+        if query.len() != self.dimension {
+            return Vec::new();
+        }
+        for (row, vector) in self.data.chunks_exact(self.dimension).enumerate() {
+            let slot = self.owners[row];
+            let score = dot(query, vector);
+            if slot != FREE && top.admits(slot, score) && accept(slot) {
+                top.push(slot, score);
+            }
+        }
+        top.into_sorted()
     }
 }
 
@@ -169,6 +223,29 @@ mod tests {
         index.insert(0, &unit(&[0.0, 1.0, 0.0]));
         assert_eq!(index.len(), 3);
         assert_eq!(slots(index.search(&unit(&[0.0, 1.0, 0.0]), |_| true, 1)), [0]);
+    }
+
+    #[test]
+    fn the_quantised_scan_ranks_like_the_exact_one() {
+        let mut state = 5u64;
+        let mut random = |dimension: usize| {
+            let values: Vec<f32> = (0..dimension)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    ((state >> 40) as f32 / (1u64 << 24) as f32) - 0.5
+                })
+                .collect();
+            unit(&values)
+        };
+        let mut index = VectorIndex::new(48);
+        for slot in 0..3_000 {
+            index.insert(slot, &random(48));
+        }
+        for _ in 0..40 {
+            let query = random(48);
+            let accept = |slot: u32| !slot.is_multiple_of(7);
+            assert_eq!(index.search(&query, accept, 10), index.search_exact(&query, accept, 10));
+        }
     }
 
     #[test]
