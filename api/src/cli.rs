@@ -13,6 +13,7 @@ use crate::settings::Settings;
 use crate::startup::Application;
 use crate::telemetry;
 
+mod embed_cache;
 mod eval;
 mod tickets;
 use eval::{eval_search, eval_spikes, eval_triage};
@@ -118,6 +119,9 @@ enum EvalTarget {
         /// cross-validation; the defaults when absent.
         #[arg(long)]
         params: Option<String>,
+        /// Keep embeddings in this directory between runs (one file per text).
+        #[arg(long)]
+        embedding_cache: Option<PathBuf>,
     },
     /// Ticket-spike detection: replays arrivals every 5 minutes, scores the alerts; the last
     /// line is one JSON object.
@@ -206,9 +210,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval { target: EvalTarget::Search { kb, queries, model_dir } } => {
             tokio::task::spawn_blocking(move || eval_search(&kb, &queries, model_dir)).await?
         }
-        Command::Eval { target: EvalTarget::Triage { test, train, folds, kb, model_dir, params } } => {
+        Command::Eval { target: EvalTarget::Triage { test, train, folds, kb, model_dir, params, embedding_cache } } => {
             let args = crate::modules::ai::eval::TriageArgs { test, train, folds, kb, model_dir, params };
-            tokio::task::spawn_blocking(move || eval_triage(args)).await?
+            tokio::task::spawn_blocking(move || eval_triage(args, embedding_cache)).await?
         }
         Command::Eval { target: EvalTarget::Spikes { events, incidents } } => {
             tokio::task::spawn_blocking(move || eval_spikes(&events, &incidents)).await?

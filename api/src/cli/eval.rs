@@ -35,7 +35,7 @@ pub(super) fn eval_search(kb: &Path, queries: &Path, model_dir: Option<PathBuf>)
     Ok(())
 }
 
-pub(super) fn eval_triage(args: crate::modules::ai::eval::TriageArgs) -> anyhow::Result<()> {
+pub(super) fn eval_triage(args: crate::modules::ai::eval::TriageArgs, cache: Option<PathBuf>) -> anyhow::Result<()> {
     use crate::modules::search::{self, EmbeddingOptions};
     let settings = Settings::load()?;
     telemetry::init(&settings);
@@ -47,7 +47,14 @@ pub(super) fn eval_triage(args: crate::modules::ai::eval::TriageArgs) -> anyhow:
     let (embedder, status) = search::embedding::load(&options);
     let embedder =
         embedder.with_context(|| format!("triage needs the embedding model: {}", status.detail.unwrap_or_default()))?;
-    let report = crate::modules::ai::eval::run(&args, embedder.as_ref(), &mut std::io::stdout())?;
+    let report = match cache {
+        Some(dir) => {
+            let cached = super::embed_cache::CachedEmbedder::new(embedder.as_ref(), &dir)
+                .with_context(|| format!("embedding cache {}", dir.display()))?;
+            crate::modules::ai::eval::run(&args, &cached, &mut std::io::stdout())?
+        }
+        None => crate::modules::ai::eval::run(&args, embedder.as_ref(), &mut std::io::stdout())?,
+    };
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
 }
