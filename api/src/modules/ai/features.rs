@@ -235,6 +235,20 @@ pub struct Encoded {
     pub terms: Vec<u32>,
     /// Priority cue counts, low to critical.
     pub cues: [f64; 4],
+    /// Impact patterns and groups (`impact::impact_features`).
+    pub impact: Vec<f32>,
+}
+
+impl Encoded {
+    /// The features of `text`, given its embedding.
+    pub fn read(analyzer: &Analyzer, text: &str, embedding: Vec<f32>) -> Self {
+        Self {
+            embedding,
+            terms: terms(analyzer, text),
+            cues: priority_cues(text),
+            impact: super::impact::impact_features(text),
+        }
+    }
 }
 
 /// The text a ticket is embedded and read as.

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calibration::{fit_temperature, nll, softmax};
-use super::features::{self, Encoded, Sparse, Vectorizer, dense_dot, sparse_dot};
+use super::features::{Encoded, Sparse, Vectorizer, dense_dot, sparse_dot};
 use super::provider::{FieldPrediction, Triage};
 use super::ridge::{self, Gram, RidgeFit};
 use super::taxonomy::{PRIORITIES, Taxonomy};
@@ -42,8 +42,11 @@ pub struct LocalParams {
     pub lambdas: Vec<f64>,
     /// Candidate weights of the zero-shot prior (0 ignores it).
     pub prior_weights: Vec<f64>,
-    /// Weight of the impact-cue kernel in the priority classifier.
-    pub cue_weight: f64,
+    /// Weight of the impact kernel (`impact::impact_features`) in the priority classifier.
+    pub impact_weight: f64,
+    /// Weight of each knowledge-base article as a labelled example of its subcategory in the
+    /// category classifiers (0 leaves them out), against 1 for a ticket.
+    pub kb_weight: f64,
     pub floors: Floors,
     /// Labelled tickets kept for training (the most recent); the fit is cubic in this.
     pub max_examples: usize,
@@ -56,7 +59,8 @@ impl Default for LocalParams {
             lexical_weights: vec![0.5, 1.0, 2.0],
             lambdas: vec![0.1, 0.3, 1.0, 3.0],
             prior_weights: vec![0.0, 0.05, 0.1, 0.2, 0.4],
-            cue_weight: 0.1,
+            impact_weight: 1.0,
+            kb_weight: 1.0,
             floors: Floors::default(),
             max_examples: 1500,
         }
@@ -77,8 +81,7 @@ impl Encoder<'_> {
             let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
             let vectors = self.embedder.embed(&refs)?;
             for (text, embedding) in chunk.iter().zip(vectors) {
-                let terms = features::terms(self.analyzer, text);
-                out.push(Encoded { embedding, terms, cues: features::priority_cues(text) });
+                out.push(Encoded::read(self.analyzer, text, embedding));
             }
         }
         Ok(out)
@@ -104,6 +107,7 @@ struct Head {
 
 /// What training learnt.
 struct Trained {
+    /// The training tickets, then the articles learnt as examples.
     examples: Vec<Encoded>,
     lexical: Vec<Sparse>,
     vectorizer: Vectorizer,
@@ -123,12 +127,20 @@ pub struct LocalModel {
     leaf_category: Vec<usize>,
 }
 
-/// The kernel-space inputs of one head for all training examples.
+/// The kernel-space inputs of one head for all training examples, their weights, and how
+/// many (the first) are tickets whose held-out predictions choose the settings.
 struct Grams<'a> {
     embedding: &'a [f64],
     lexical: &'a [f64],
-    cues: Option<&'a [f64]>,
+    impact: Option<&'a [f64]>,
     n: usize,
+    weights: &'a [f64],
+    scored: usize,
+}
+
+/// The leading `n` × `n` block of an `m` × `m` matrix.
+fn leading(values: &[f64], m: usize, n: usize) -> Vec<f64> {
+    (0..n).flat_map(|i| values[i * m..i * m + n].iter().copied()).collect()
 }
 
 impl LocalModel {
@@ -159,26 +171,47 @@ impl LocalModel {
             return;
         }
         let n = examples.len();
-        let vectorizer = Vectorizer::fit(examples.iter().map(|e| e.ticket.terms.as_slice()));
-        let lexical: Vec<Sparse> = examples.iter().map(|e| vectorizer.transform(&e.ticket.terms)).collect();
-        let embedding = Gram::build(n, |i, j| dense_dot(&examples[i].ticket.embedding, &examples[j].ticket.embedding));
-        let lexical_gram = Gram::build(n, |i, j| sparse_dot(&lexical[i], &lexical[j]));
-        let cue_gram = Gram::build(n, |i, j| cue_dot(&examples[i].ticket.cues, &examples[j].ticket.cues));
-        let leaf_prior: Vec<Vec<f64>> = examples.iter().map(|e| self.leaf_prior(&e.ticket)).collect();
+        let articles: &[(usize, Encoded)] =
+            if self.params.kb_weight > 0.0 { &self.zero_shot.articles_encoded } else { &[] };
+        let all: Vec<&Encoded> = examples.iter().map(|e| &e.ticket).chain(articles.iter().map(|(_, e)| e)).collect();
+        let m = all.len();
+        let vectorizer = Vectorizer::fit(all.iter().map(|e| e.terms.as_slice()));
+        let lexical: Vec<Sparse> = all.iter().map(|e| vectorizer.transform(&e.terms)).collect();
+        let embedding = Gram::build(m, |i, j| dense_dot(&all[i].embedding, &all[j].embedding));
+        let lexical_gram = Gram::build(m, |i, j| sparse_dot(&lexical[i], &lexical[j]));
+        let impact_gram = Gram::build(n, |i, j| dense_dot_f32(&all[i].impact, &all[j].impact));
+        let leaf_prior: Vec<Vec<f64>> = all.iter().map(|e| self.leaf_prior(e)).collect();
         let priority_prior: Vec<Vec<f64>> = examples.iter().map(|e| self.priority_prior(&e.ticket)).collect();
-        let leaf_labels: Vec<usize> = examples.iter().map(|e| e.leaf).collect();
+        let leaf_labels: Vec<usize> = examples.iter().map(|e| e.leaf).chain(articles.iter().map(|(l, _)| *l)).collect();
         let category_labels: Vec<usize> = leaf_labels.iter().map(|&l| self.leaf_category[l]).collect();
         let priority_labels: Vec<usize> = examples.iter().map(|e| e.priority).collect();
-        let grams = Grams { embedding: &embedding.values, lexical: &lexical_gram.values, cues: None, n };
+        let weights: Vec<f64> = (0..m).map(|i| if i < n { 1.0 } else { self.params.kb_weight }).collect();
+        let grams = Grams {
+            embedding: &embedding.values,
+            lexical: &lexical_gram.values,
+            impact: None,
+            n: m,
+            weights: &weights,
+            scored: n,
+        };
         let leaf = self.fit_head(&grams, &leaf_labels, self.leaf_category.len(), &leaf_prior);
         let category_prior: Vec<Vec<f64>> = leaf_prior.iter().map(|p| self.group_log_sum(p)).collect();
         let categories = self.taxonomy.categories.len();
         let category = self.fit_head(&grams, &category_labels, categories, &category_prior);
-        let grams = Grams { cues: Some(&cue_gram.values), ..grams };
+        let (ticket_embedding, ticket_lexical) =
+            (leading(&embedding.values, m, n), leading(&lexical_gram.values, m, n));
+        let grams = Grams {
+            embedding: &ticket_embedding,
+            lexical: &ticket_lexical,
+            impact: Some(&impact_gram.values),
+            n,
+            weights: &[],
+            scored: n,
+        };
         let priority = self.fit_head(&grams, &priority_labels, PRIORITIES.len(), &priority_prior);
         self.trained = match (leaf, category, priority) {
             (Some(leaf), Some(category), Some(priority)) => Some(Trained {
-                examples: examples.iter().map(|e| e.ticket.clone()).collect(),
+                examples: all.into_iter().cloned().collect(),
                 lexical,
                 vectorizer,
                 leaf,
@@ -211,22 +244,24 @@ impl LocalModel {
         for &lexical_weight in &self.params.lexical_weights {
             let values: Vec<f64> = (0..n * n)
                 .map(|k| {
-                    let cues = grams.cues.map_or(0.0, |c| self.params.cue_weight * c[k]);
-                    grams.embedding[k] + lexical_weight * grams.lexical[k] + cues + 1.0
+                    let impact = grams.impact.map_or(0.0, |c| self.params.impact_weight * c[k]);
+                    grams.embedding[k] + lexical_weight * grams.lexical[k] + impact + 1.0
                 })
                 .collect();
             let gram = Gram { n, values };
+            let scored = &labels[..grams.scored];
             for &lambda in &self.params.lambdas {
-                let Some(fit) = ridge::fit(&gram, labels, classes, lambda) else { continue };
+                let Some(fit) = ridge::fit_weighted(&gram, labels, classes, lambda, grams.weights) else { continue };
                 for &prior_weight in &self.params.prior_weights {
                     let logits: Vec<Vec<f64>> = fit
                         .loo_scores
                         .iter()
                         .zip(prior)
+                        .take(grams.scored)
                         .map(|(s, p)| s.iter().zip(p).map(|(s, p)| s + prior_weight * p).collect())
                         .collect();
-                    let temperature = fit_temperature(&logits, labels, None);
-                    let loss = nll(&logits, labels, None, temperature);
+                    let temperature = fit_temperature(&logits, scored, None);
+                    let loss = nll(&logits, scored, None, temperature);
                     if best.as_ref().is_none_or(|(b, ..)| loss < *b) {
                         let head = Head { fit: fit.clone(), lexical_weight, prior_weight, temperature };
                         best = Some((loss, head));
@@ -261,21 +296,23 @@ impl LocalModel {
             return (leaves, categories, softmax(&priority_prior, 1.0));
         };
         let lexical = trained.vectorizer.transform(&ticket.terms);
-        let row = |head: &Head, cues: f64| -> Vec<f64> {
+        let row = |head: &Head, impact: f64| -> Vec<f64> {
             trained
                 .examples
                 .iter()
                 .zip(&trained.lexical)
+                // The priority head learnt from the tickets alone, which come first.
+                .take(head.fit.alpha.len() / head.fit.classes.max(1))
                 .map(|(e, lex)| {
                     dense_dot(&ticket.embedding, &e.embedding)
                         + head.lexical_weight * sparse_dot(&lexical, lex)
-                        + cues * cue_dot(&ticket.cues, &e.cues)
+                        + impact * dense_dot_f32(&ticket.impact, &e.impact)
                         + 1.0
                 })
                 .collect()
         };
-        let probabilities = |head: &Head, cues: f64, prior: &[f64]| -> Vec<f64> {
-            let scores = head.fit.scores(&row(head, cues));
+        let probabilities = |head: &Head, impact: f64, prior: &[f64]| -> Vec<f64> {
+            let scores = head.fit.scores(&row(head, impact));
             let logits: Vec<f64> = scores.iter().zip(prior).map(|(s, p)| s + head.prior_weight * p).collect();
             softmax(&logits, head.temperature)
         };
@@ -283,7 +320,7 @@ impl LocalModel {
         (
             probabilities(&trained.leaf, 0.0, &leaf_prior),
             probabilities(&trained.category, 0.0, &category_prior),
-            probabilities(&trained.priority, self.params.cue_weight, &priority_prior),
+            probabilities(&trained.priority, self.params.impact_weight, &priority_prior),
         )
     }
 
@@ -319,10 +356,8 @@ impl LocalModel {
     }
 }
 
-/// The impact cues as a kernel: presence of each cue kind, so one strong phrase counts as much
-/// as several.
-fn cue_dot(a: &[f64; 4], b: &[f64; 4]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x.min(1.0) * y.min(1.0)).sum()
+fn dense_dot_f32(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| f64::from(x * y)).sum()
 }
 
 fn argmax(values: &[f64]) -> usize {

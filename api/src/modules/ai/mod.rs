@@ -9,6 +9,7 @@ pub mod calibration;
 pub mod eval;
 pub mod features;
 pub mod feedback;
+pub mod impact;
 pub mod job;
 pub mod local;
 pub mod local_provider;

@@ -51,10 +51,17 @@ impl RidgeFit {
 /// Fits `(K + λI) α = Y` for one-hot `labels` (class indices below `classes`), with the exact
 /// leave-one-out scores `y_i − α_i / A⁻¹_ii`. `None` when the matrix is not positive definite.
 pub fn fit(gram: &Gram, labels: &[usize], classes: usize, lambda: f64) -> Option<RidgeFit> {
+    fit_weighted(gram, labels, classes, lambda, &[])
+}
+
+/// [`fit`] with a weight per example (missing weights are 1): `(K + λW⁻¹) α = Y` minimises
+/// the weighted squared error, and the leave-one-out scores keep the same closed form.
+pub fn fit_weighted(gram: &Gram, labels: &[usize], classes: usize, lambda: f64, weights: &[f64]) -> Option<RidgeFit> {
     let n = gram.n;
     let mut a = gram.values.clone();
     for i in 0..n {
-        a[i * n + i] += lambda;
+        let w = weights.get(i).copied().unwrap_or(1.0).max(1e-6);
+        a[i * n + i] += lambda / w;
     }
     let inverse = spd_inverse(a, n)?;
     let mut alpha = vec![0.0; n * classes];
@@ -163,6 +170,27 @@ mod tests {
         let direct = refit.scores(&row);
         for c in 0..2 {
             assert!((direct[c] - full.loo_scores[0][c]).abs() < 1e-9, "{direct:?} vs {:?}", full.loo_scores[0]);
+        }
+    }
+
+    #[test]
+    fn weighted_leave_one_out_scores_equal_a_weighted_refit_without_the_point() {
+        let (xs, labels) = points();
+        let weights = [1.0, 0.5, 2.0, 1.0, 0.3, 1.0];
+        let k = |a: &[f64; 2], b: &[f64; 2]| a[0] * b[0] + a[1] * b[1] + 1.0;
+        let gram = Gram::build(xs.len(), |i, j| k(&xs[i], &xs[j]));
+        let full = fit_weighted(&gram, &labels, 2, 0.5, &weights).unwrap();
+        for out in [0, 4] {
+            let rest: Vec<usize> = (0..xs.len()).filter(|&i| i != out).collect();
+            let sub = Gram::build(rest.len(), |i, j| k(&xs[rest[i]], &xs[rest[j]]));
+            let sub_labels: Vec<usize> = rest.iter().map(|&i| labels[i]).collect();
+            let sub_weights: Vec<f64> = rest.iter().map(|&i| weights[i]).collect();
+            let refit = fit_weighted(&sub, &sub_labels, 2, 0.5, &sub_weights).unwrap();
+            let row: Vec<f64> = rest.iter().map(|&i| k(&xs[out], &xs[i])).collect();
+            let direct = refit.scores(&row);
+            for c in 0..2 {
+                assert!((direct[c] - full.loo_scores[out][c]).abs() < 1e-9, "{direct:?} vs {:?}", full.loo_scores[out]);
+            }
         }
     }
 

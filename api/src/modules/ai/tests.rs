@@ -41,6 +41,7 @@ fn kb() -> Vec<KbExample> {
         tags: vec![],
         category: category.into(),
         subcategory: Some(sub.into()),
+        body: String::new(),
     };
     vec![
         article("Clearing a paper jam on the floor printer", "hardware", "printer"),

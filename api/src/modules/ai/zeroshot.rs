@@ -17,6 +17,8 @@ pub struct KbExample {
     pub tags: Vec<String>,
     pub category: String,
     pub subcategory: Option<String>,
+    /// The article's steps (Markdown); read word by word, not embedded.
+    pub body: String,
 }
 
 impl KbExample {
@@ -28,11 +30,18 @@ impl KbExample {
             tags: file.tags.clone(),
             category: file.category.clone()?,
             subcategory: file.subcategory.clone(),
+            body: file.body.clone(),
         })
     }
 
-    fn text(&self) -> String {
+    /// What is embedded: title, summary and tags.
+    pub fn text(&self) -> String {
         format!("{}. {} {}", self.title, self.summary, self.tags.join(", "))
+    }
+
+    /// Everything the article says, for word overlap.
+    fn full_text(&self) -> String {
+        format!("{} {}", self.text(), self.body)
     }
 }
 
@@ -47,6 +56,9 @@ pub struct ZeroShotParams {
     pub articles: f64,
     /// Weight of the tf-idf cosine between the ticket and the label's words.
     pub lexical: f64,
+    /// Weight of the best tf-idf cosine between the ticket and the full text (steps included)
+    /// of one of the label's articles: the steps name the symptoms users write about.
+    pub bodies: f64,
     /// Softmax temperature of the label scores.
     pub temperature: f64,
     /// Weight of one priority cue phrase.
@@ -63,6 +75,7 @@ impl Default for ZeroShotParams {
             description: 1.0,
             articles: 1.0,
             lexical: 0.5,
+            bodies: 5.0,
             temperature: 0.05,
             cue: 0.3,
             priority_description: 1.0,
@@ -78,6 +91,12 @@ pub struct ZeroShot {
     articles: Vec<Vec<Vec<f32>>>,
     docs: Vec<Sparse>,
     vectorizer: Vectorizer,
+    /// Per leaf, the tf-idf vectors of its articles' full texts.
+    bodies: Vec<Vec<Sparse>>,
+    body_vectorizer: Vectorizer,
+    /// The articles as labelled examples (leaf index, encoded title, summary and tags), for
+    /// the trained model.
+    pub articles_encoded: Vec<(usize, Encoded)>,
     priority_phrases: Vec<Vec<Vec<f32>>>,
     pub params: ZeroShotParams,
 }
@@ -109,7 +128,9 @@ impl ZeroShot {
         let mut phrases = Vec::with_capacity(leaves.len());
         let mut articles = Vec::with_capacity(leaves.len());
         let mut doc_terms = Vec::with_capacity(leaves.len());
-        for &leaf in &leaves {
+        let mut body_terms: Vec<Vec<Vec<u32>>> = Vec::with_capacity(leaves.len());
+        let mut articles_encoded = Vec::new();
+        for (index, &leaf) in leaves.iter().enumerate() {
             let name = match taxonomy.subcategory_name(leaf) {
                 Some(sub) => format!("{} {}", taxonomy.category_name(leaf), sub.replace('-', " ")),
                 None => taxonomy.category_name(leaf).to_string(),
@@ -121,21 +142,42 @@ impl ZeroShot {
             let own: Vec<&KbExample> =
                 kb.iter().filter(|a| taxonomy.find_leaf(&a.category, a.subcategory.as_deref()) == Some(leaf)).collect();
             let article_texts: Vec<String> = own.iter().map(|a| a.text()).collect();
-            articles.push(embed(&article_texts)?);
+            let vectors = embed(&article_texts)?;
+            for (text, embedding) in article_texts.iter().zip(&vectors) {
+                let encoded = Encoded::read(analyzer, text, embedding.clone());
+                articles_encoded.push((index, encoded));
+            }
+            articles.push(vectors);
+            body_terms.push(own.iter().map(|a| features::terms(analyzer, &a.full_text())).collect());
             let words = format!("{name} {description} {}", article_texts.join(" "));
             doc_terms.push(features::terms(analyzer, &words));
         }
         let vectorizer = Vectorizer::fit(doc_terms.iter().map(Vec::as_slice));
         let docs = doc_terms.iter().map(|t| vectorizer.transform(t)).collect();
+        let body_vectorizer = Vectorizer::fit(body_terms.iter().flatten().map(Vec::as_slice));
+        let bodies =
+            body_terms.iter().map(|terms| terms.iter().map(|t| body_vectorizer.transform(t)).collect()).collect();
         let priority_phrases =
             PRIORITY_DESCRIPTIONS.iter().map(|d| embed(&phrases_of(d))).collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { leaves, phrases, articles, docs, vectorizer, priority_phrases, params })
+        Ok(Self {
+            leaves,
+            phrases,
+            articles,
+            docs,
+            vectorizer,
+            bodies,
+            body_vectorizer,
+            articles_encoded,
+            priority_phrases,
+            params,
+        })
     }
 
     /// One score per leaf (higher is likelier), before the temperature.
     pub fn leaf_scores(&self, ticket: &Encoded) -> Vec<f64> {
         let p = &self.params;
         let lexical = self.vectorizer.transform(&ticket.terms);
+        let words = self.body_vectorizer.transform(&ticket.terms);
         let best =
             |vectors: &[Vec<f32>]| vectors.iter().map(|v| dense_dot(&ticket.embedding, v)).fold(f64::NAN, f64::max);
         (0..self.leaves.len())
@@ -144,7 +186,11 @@ impl ZeroShot {
                 let articles = best(&self.articles[l]);
                 // A label without articles is judged on its description alone.
                 let articles = if articles.is_nan() { description } else { articles };
-                p.description * description + p.articles * articles + p.lexical * sparse_dot(&lexical, &self.docs[l])
+                let bodies = self.bodies[l].iter().map(|b| sparse_dot(&words, b)).fold(0.0, f64::max);
+                p.description * description
+                    + p.articles * articles
+                    + p.lexical * sparse_dot(&lexical, &self.docs[l])
+                    + p.bodies * bodies
             })
             .collect()
     }
