@@ -198,7 +198,8 @@ impl LocalModel {
         let category_prior: Vec<Vec<f64>> = leaf_prior.iter().map(|p| self.group_log_sum(p)).collect();
         let categories = self.taxonomy.categories.len();
         let category = self.fit_head(&grams, &category_labels, categories, &category_prior);
-        let (ticket_embedding, ticket_lexical) = (leading(&embedding.values, m, n), leading(&lexical_gram.values, m, n));
+        let (ticket_embedding, ticket_lexical) =
+            (leading(&embedding.values, m, n), leading(&lexical_gram.values, m, n));
         let grams = Grams {
             embedding: &ticket_embedding,
             lexical: &ticket_lexical,
