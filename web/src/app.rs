@@ -37,6 +37,8 @@ pub fn Workspace() -> impl IntoView {
                     <Route path=path!("tickets/new") view=NewTicket />
                     <Route path=path!("tickets/:id") view=TicketDetail />
                     <Route path=path!("kb") view=KbHome />
+                    // `/kb/new` is the authoring build's; without this `kb/:id` would take it.
+                    <Route path=path!("kb/new") view=NotFound />
                     <Route path=path!("kb/:id") view=KbArticle />
                 </ParentRoute>
             </Routes>
