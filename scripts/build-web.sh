@@ -9,4 +9,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 trunk build --release "$@"
-trunk build --release web/console.html --dist dist/console --public-url /console/ "$@"
+# The target comes before --release: Trunk 0.21.14 reads `--release <word>` as its optional value.
+trunk build web/console.html --release --dist dist/console --public-url /console/ "$@"
