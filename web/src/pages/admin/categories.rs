@@ -140,7 +140,7 @@ fn CategoryRow(
             <td data-label="Name">
                 {is_sub.then_some(view! { <span class="sub-mark" aria-hidden="true">"↳ "</span> })}
                 {name}
-                {parent.map(|p| view! { <span class="visually-hidden">{format!(", subcategory of {p}")}</span> })}
+                {parent.map(|p| view! { <span class="visually-hidden">{format!(" (subcategory of {p})")}</span> })}
             </td>
             <td data-label="Description">
                 {match description {
@@ -161,7 +161,6 @@ fn CategoryRow(
                         class="btn"
                         type="button"
                         aria-pressed=move || (editing.get() == Some(id)).to_string()
-                        aria-controls="edit-category"
                         on:click=move |_| editing.set(Some(id))
                     >
                         "Edit"
