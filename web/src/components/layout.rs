@@ -97,7 +97,7 @@ pub fn Shell() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if session.state.get() == SessionState::SignedOut {
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let here = crate::pages::address(&location.pathname.get_untracked(), &location.search.get_untracked());
             let target = format!("/login?next={}", encode(&here));
             navigate(&target, NavigateOptions { replace: true, ..NavigateOptions::default() });
         }

@@ -9,4 +9,4 @@ pub mod tickets;
 
 pub use incidents::Incidents;
 pub use login::Login;
-pub use not_found::NotFound;
+pub use not_found::{NotFound, address};

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use crate::apps::belongs_elsewhere;
 
@@ -13,10 +14,14 @@ const HANDOVER_KEY: &str = "helpdesk-handover";
 /// router only knows this build's pages.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let location = window().location();
-    let path = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+    // The router's address, not the window's: after a link click the router renders the new
+    // route before it updates the browser's history.
+    let routed = use_location();
+    let path = untrack(|| address(&routed.pathname.get(), &routed.search.get()));
     if belongs_elsewhere(&path) && start_handover(&path) {
-        let _ = location.reload();
+        let location = window().location();
+        let shown = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+        let _ = if shown == path { location.reload() } else { location.assign(&path) };
         return ().into_any();
     }
     view! {
@@ -43,4 +48,9 @@ fn start_handover(path: &str) -> bool {
     }
     let _ = storage.set_item(HANDOVER_KEY, &format!("{now} {path}"));
     true
+}
+
+/// `/path?query` from the router's path and its query string (which has no `?`).
+pub fn address(path: &str, query: &str) -> String {
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
 }
