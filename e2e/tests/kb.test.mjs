@@ -225,6 +225,11 @@ test('an agent sees the article among the suggestions on a matching ticket', asy
     title: 'My VPN disconnects every hour',
     description: 'Working from home, the VPN drops once an hour.',
   });
+  // Agents see their teams' tickets: the admin routes this one to the agent's team.
+  const admin = await apiAs(server);
+  const team = await admin.post('/admin/teams', { name: `Network desk ${Date.now()}` });
+  await admin.post(`/admin/teams/${team.id}/members`, { userId: people.agent.id });
+  await admin.patch(`/tickets/${ticket.id}`, { teamId: team.id });
   const page = await pageAs(people.agent);
   await page.goto(`${server.url}/tickets/${ticket.id}`);
   const panel = page.getByRole('region', { name: 'Suggested articles' });
