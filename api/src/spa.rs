@@ -4,7 +4,8 @@
 //! The app is three builds (see `web/src/apps.rs`): the workspace at the root
 //! of the web directory, the console (administration, incident alerts) in its
 //! `console/` folder and knowledge-base authoring in `authoring/`. A
-//! client-side route gets the `index.html` of the build that owns it.
+//! client-side route gets the `index.html` of the build that owns it
+//! ([`shared_types::web::build_for`]).
 //!
 //! Caching follows Trunk's output: files named after a hash of their content
 //! are kept by browsers for a year; every other file (`index.html`, the
@@ -16,6 +17,8 @@ use std::path::{Component, Path, PathBuf};
 use actix_files::NamedFile;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
+
+use shared_types::web::build_for;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -108,7 +111,7 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             return Ok(respond(f, &req));
         }
     }
-    let index = build_dir(path).map(|d| dir.join(d).join("index.html")).filter(|i| i.is_file());
+    let index = build_for(path).folder().map(|d| dir.join(d).join("index.html")).filter(|i| i.is_file());
     let index = index.unwrap_or_else(|| dir.join("index.html"));
     match NamedFile::open_async(index).await {
         Ok(f) => Ok(respond(f, &req)),
@@ -119,49 +122,9 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     }
 }
 
-/// The folder of the build that owns a client-side route, `None` for the
-/// workspace at the root. The same rule as `build_for` in `web/src/apps.rs`:
-/// everything under `/admin` and `/incidents` is the console's; `/kb/new`,
-/// `/kb/{id}/edit` and `/kb/{id}/history` are the authoring build's.
-fn build_dir(path: &str) -> Option<&'static str> {
-    let under = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    if under("/admin") || under("/incidents") {
-        return Some("console");
-    }
-    match path.strip_prefix("/kb/").map(|rest| rest.split('/').collect::<Vec<_>>()).as_deref() {
-        Some(["new"]) => Some("authoring"),
-        Some([id, "edit" | "history"]) if !id.is_empty() => Some("authoring"),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn routes_go_to_their_build_as_in_the_web_app() {
-        for path in ["/admin", "/admin/users", "/incidents"] {
-            assert_eq!(build_dir(path), Some("console"), "{path}");
-        }
-        for path in ["/kb/new", "/kb/abc/edit", "/kb/abc/history"] {
-            assert_eq!(build_dir(path), Some("authoring"), "{path}");
-        }
-        for path in [
-            "/",
-            "/login",
-            "/tickets",
-            "/tickets/new",
-            "/kb",
-            "/kb/abc",
-            "/administrator",
-            "/incidentsx",
-            "/kb//edit",
-            "/kb/a/b/edit",
-        ] {
-            assert_eq!(build_dir(path), None, "{path}");
-        }
-    }
 
     #[test]
     fn paths_cannot_escape() {

@@ -17,6 +17,7 @@ pub mod realtime;
 pub mod tickets;
 pub mod time;
 pub mod validation;
+pub mod web;
 
 pub use common::{ErrorBody, ListResponse, PageLinks, PageMeta};
 pub use permissions::{Permission, RoleName};

@@ -39,8 +39,8 @@ const FIXED_ASSETS = [
 const HASHED_ASSET = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
 
 // Pages of the app's other builds, the console (administration, incident alerts) and authoring
-// (the knowledge-base editor and history); see web/src/apps.rs, and api/src/spa.rs for the same
-// rule on the server. They are not kept offline, and the workspace's offline copy must never
+// (the knowledge-base editor and history): the rule of `build_for` in shared-types/src/web.rs,
+// which the server and the app use. They are not kept offline, and the workspace's offline copy must never
 // answer them: it would hand the page back to them for ever.
 const OTHER_BUILD_PATH = /^\/((admin|incidents)(\/.*)?|kb\/new|kb\/[^/]+\/(edit|history))$/;
 
