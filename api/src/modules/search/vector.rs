@@ -13,6 +13,8 @@ use super::topk::TopK;
 
 /// Rows scanned per parallel task; below twice this the scan stays on the calling thread.
 const PARALLEL_BLOCK: usize = 16_384;
+/// Rows whose code dot products are computed in one batch (16 KB of results on the stack).
+const DOT_BATCH: usize = 4_096;
 /// Candidates re-scored with f32, per hit asked for (at least `MIN_SHORTLIST`).
 const SHORTLIST_FACTOR: usize = 4;
 const MIN_SHORTLIST: usize = 64;
@@ -106,7 +108,7 @@ impl VectorIndex {
     /// The `limit` slots most similar to `query` that `accept` lets through, best first,
     /// with their cosine similarity.
     pub fn search(&self, query: &[f32], accept: impl Fn(u32) -> bool + Sync, limit: usize) -> Vec<(u32, f32)> {
-        if query.len() != self.dimension || limit == 0 || self.is_empty() {
+        if query.len() != self.dimension || self.dimension == 0 || limit == 0 || self.is_empty() {
             return Vec::new();
         }
         let mut query_codes = vec![0i8; self.dimension];
@@ -114,13 +116,18 @@ impl VectorIndex {
         let shortlist = limit.saturating_mul(SHORTLIST_FACTOR).max(MIN_SHORTLIST);
         let scan = |first_row: usize, block: &[i8]| -> TopK {
             let mut top = TopK::new(shortlist);
-            for (offset, codes) in block.chunks_exact(self.dimension).enumerate() {
-                let row = first_row + offset;
-                let slot = self.owners[row];
-                // The query's own scale is the same for every row: leave it out.
-                let score = quantized::dot(&query_codes, codes) as f32 * self.scales[row];
-                if slot != FREE && top.admits(slot, score) && accept(slot) {
-                    top.push(slot, score);
+            let mut dots = [0i32; DOT_BATCH];
+            for (batch, codes) in block.chunks(DOT_BATCH * self.dimension).enumerate() {
+                let dots = &mut dots[..codes.len() / self.dimension];
+                quantized::dots(&query_codes, codes, dots);
+                for (offset, dot) in dots.iter().enumerate() {
+                    let row = first_row + batch * DOT_BATCH + offset;
+                    let slot = self.owners[row];
+                    // The query's own scale is the same for every row: leave it out.
+                    let score = *dot as f32 * self.scales[row];
+                    if slot != FREE && top.admits(slot, score) && accept(slot) {
+                        top.push(slot, score);
+                    }
                 }
             }
             top
