@@ -59,6 +59,12 @@ pub struct SearchReadiness {
     pub ticket_documents: usize,
     /// The last entry of the change log the ticket index reflects.
     pub tickets_applied_change: i64,
+    /// Similar tickets: `ready`, `building` until the stored ticket embeddings are loaded, or
+    /// `unavailable` without the embedding model (the list is then always empty).
+    pub similar_tickets_status: String,
+    /// Tickets that can be listed as similar (open, or settled within the window) held in
+    /// this instance's memory.
+    pub similar_tickets: usize,
 }
 
 fn check(result: anyhow::Result<()>) -> CheckResult {
@@ -100,6 +106,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     };
     let ready = database.status == "ok" && redis.as_ref().is_none_or(|r| r.status == "ok");
     let kb = &state.kb_search;
+    let similar = &state.similar_tickets;
     let embedding = kb.embedding_status();
     let search = SearchReadiness {
         status: if kb.is_ready() { "ready" } else { "building" }.into(),
@@ -111,6 +118,13 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         tickets_status: if state.ticket_search.is_ready() { "ready" } else { "building" }.into(),
         ticket_documents: state.ticket_search.len(),
         tickets_applied_change: state.ticket_search.applied(),
+        similar_tickets_status: match (similar.embedder().is_some(), similar.is_ready()) {
+            (false, _) => "unavailable",
+            (true, true) => "ready",
+            (true, false) => "building",
+        }
+        .into(),
+        similar_tickets: similar.len(),
     };
     let body = Readiness {
         status: if ready { "ready" } else { "unavailable" }.into(),

@@ -125,6 +125,10 @@ async fn duplicates_rank_first_and_only_listable_visible_tickets_show(app: TestA
     assert!(listed["ticketNumber"].as_str().unwrap().starts_with("TKT-"), "{listed}");
     // The printer's nearest are the VPN tickets, all below the floor.
     assert_eq!(similar_until(&app, &admin, &printer, |a| a["status"] == "ok").await["data"], json!([]));
+    // Readiness reports the index and the four listable tickets it holds.
+    let ready = app.client.get(format!("{}/readyz", app.address)).send().await.expect("readyz");
+    let search = &TestApp::answer(ready).await.expect(200).body["search"];
+    assert_eq!((search["similarTicketsStatus"].as_str(), search["similarTickets"].as_u64()), (Some("ready"), Some(4)));
 
     // `limit` cuts the list; out of range is 422 naming it, not a number is 400.
     assert_eq!(numbers(&similar_to(&app, &admin, &vpn, "?limit=1").await).len(), 1);
@@ -194,6 +198,12 @@ async fn without_a_model_the_list_is_empty_and_says_why(app: TestApp) {
     let id = app.ticket(&admin, "VPN disconnects every few minutes").await["id"].as_str().unwrap().to_string();
     let answer = similar_to(&app, &admin, &id, "").await;
     assert_eq!(answer, json!({"data": [], "status": "unavailable"}));
+    let ready = app.client.get(format!("{}/readyz", app.address)).send().await.expect("readyz");
+    let search = &TestApp::answer(ready).await.expect(200).body["search"];
+    assert_eq!(
+        (search["similarTicketsStatus"].as_str(), search["similarTickets"].as_u64()),
+        (Some("unavailable"), Some(0))
+    );
     // No embedding job is queued without a model.
     assert_eq!(app.count_rows("jobs").await, 0);
     app.get(&at(&id, "/similar?limit=0"), &admin.access_token).await.expect(422);
