@@ -141,6 +141,10 @@ test('the jobs page counts jobs per kind and state, and a dead job is retried', 
   const triageRow = counts.getByRole('row').filter({ hasText: 'ai.triage' });
   assert.equal(await triageRow.locator('td[data-label="Dead"]').innerText(), '1');
   await page.getByRole('status').filter({ hasText: /1 dead/ }).waitFor();
+  // Each count links to its jobs: one kind in one state.
+  await triageRow.getByRole('link', { name: '1 dead ai.triage jobs' }).click();
+  await page.waitForURL(/\?state=dead&kind=ai\.triage$/);
+  await page.locator('.job-kind').filter({ hasText: 'Only ai.triage jobs.' }).waitFor();
 
   // The dead list is the default view, with the last error and the attempts.
   const row = page.getByRole('row').filter({ hasText: 'overloaded' });
@@ -157,6 +161,8 @@ test('the jobs page counts jobs per kind and state, and a dead job is retried', 
   await page.getByRole('button', { name: 'Refresh' }).click();
   await triageRow.locator('td[data-label="Succeeded"]').filter({ hasText: /^1$/ }).waitFor();
   assert.equal(await triageRow.locator('td[data-label="Dead"]').innerText(), '0');
+  await page.getByRole('button', { name: 'Show every kind' }).click();
+  await page.waitForURL((url) => !url.search.includes('kind='));
   // Every state can be listed; the choice is kept in the address.
   await page.getByLabel('Show jobs that are').selectOption('succeeded');
   await page.waitForURL(/[?&]state=succeeded/);
@@ -194,6 +200,14 @@ test('the AI page shows the model and per-category figures, and saves a threshol
   assert.deepEqual(thresholds, { category: 0.7, subcategory: 0.85, priority: 0.85 });
   await page.reload();
   assert.equal(await page.getByLabel('Category threshold (%)', { exact: true }).inputValue(), '70');
+  // A finer threshold set through the API survives saving another field from the page.
+  await api.put('/ai/thresholds', { category: 0.7, subcategory: 0.855, priority: 0.85 });
+  await page.reload();
+  assert.equal(await page.getByLabel('Subcategory threshold (%)', { exact: true }).inputValue(), '86');
+  await page.getByLabel('Priority threshold (%)', { exact: true }).fill('90');
+  await page.getByRole('button', { name: 'Save thresholds' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved: category 70 %, subcategory 86 %, priority 90 %.' }).waitFor();
+  assert.deepEqual((await api.get('/ai/metrics')).thresholds, { category: 0.7, subcategory: 0.855, priority: 0.9 });
   await page.context().close();
 });
 

@@ -29,6 +29,7 @@ export async function apiAs(server, email = ADMIN_EMAIL, password = ADMIN_PASSWO
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
     patch: (path, body) => call('PATCH', path, body),
+    put: (path, body) => call('PUT', path, body),
   };
 }
 

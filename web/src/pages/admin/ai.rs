@@ -3,7 +3,9 @@
 //! confidence per field at or above which a prediction is applied (editable with `admin:ai`).
 //!
 //! Shares and thresholds are shown and typed as whole percentages: people read "85 %" more
-//! easily than 0.85, and whole numbers keep float formatting and parsing out of the WASM.
+//! easily than 0.85, and whole numbers keep float formatting and parsing out of the WASM. A
+//! threshold set more finely through the API (0.855) is kept as it is unless its field is
+//! changed on the page.
 
 use std::collections::BTreeMap;
 
@@ -156,6 +158,7 @@ fn CategoryTable(categories: Vec<AiCategoryMetricsDto>) -> impl IntoView {
 /// The three thresholds as whole percentages; saved together.
 #[component]
 fn ThresholdsForm(current: AiThresholdsDto, feedback: Feedback) -> impl IntoView {
+    let originals = [current.category, current.subcategory, current.priority];
     let fields = [
         ("category", "Category", current.category),
         ("subcategory", "Subcategory", current.subcategory),
@@ -171,6 +174,8 @@ fn ThresholdsForm(current: AiThresholdsDto, feedback: Feedback) -> impl IntoView
         let mut shares = [0.0; 3];
         for (i, (name, _, value)) in fields.iter().enumerate() {
             match value.get_untracked().trim().parse::<u32>() {
+                // Unchanged: the exact value, not its rounding.
+                Ok(p) if p == whole_percent(originals[i]) => shares[i] = originals[i],
                 Ok(p) if p <= 100 => shares[i] = f64::from(p) / 100.0,
                 _ => {
                     problems.insert((*name).to_owned(), "must be a whole number from 0 to 100".to_owned());

@@ -1,6 +1,7 @@
 //! Background jobs: how many of each kind are in each state, and the jobs in one state (dead
-//! by default) with their last error, to retry or discard. The state and the page live in the
-//! address, so "the dead jobs" can be shared as a link.
+//! by default) with their last error, to retry or discard. Each count links to its jobs (one
+//! kind in one state). The state, the kind and the page live in the address, so "the dead
+//! triage jobs" can be shared as a link.
 
 use std::collections::BTreeSet;
 
@@ -70,7 +71,17 @@ fn JobCounts() -> impl IntoView {
                     .map(|kind| {
                         let cells = JobState::ALL
                             .into_iter()
-                            .map(|state| view! { <td data-label=state_label(state)>{count(&kind, state)}</td> })
+                            .map(|state| {
+                                let n = count(&kind, state);
+                                let href = format!("?state={}&kind={kind}", state.as_str());
+                                let label = format!("{n} {} {kind} jobs", state_label(state).to_lowercase());
+                                view! {
+                                    <td data-label=state_label(state)>
+                                        {(n > 0).then(|| view! { <a href=href aria-label=label>{n}</a> })}
+                                        {(n == 0).then_some(0)}
+                                    </td>
+                                }
+                            })
                             .collect_view();
                         view! {
                             <tr>
@@ -103,7 +114,7 @@ fn JobCounts() -> impl IntoView {
     }
 }
 
-/// The address's state filter: `dead` when absent, `any` for every state.
+/// The address's filters: the state (`dead` when absent, `any` for every state) and the kind.
 fn filters(url: UrlQuery) -> JobListQuery {
     let state = url.get("state").unwrap_or_else(|| "dead".into());
     JobListQuery {
@@ -142,6 +153,19 @@ fn JobList() -> impl IntoView {
                 options=Signal::stored(options)
                 on_pick=Callback::new(move |state: String| url.set(&[("state", Some(state))]))
             />
+            {move || {
+                url.get("kind")
+                    .map(|kind| {
+                        view! {
+                            <p class="job-kind">
+                                "Only " <code>{kind}</code> " jobs. "
+                                <button class="btn" type="button" on:click=move |_| url.set(&[("kind", None)])>
+                                    "Show every kind"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
         </div>
         <FeedbackLine feedback />
         <QueryView
