@@ -74,7 +74,7 @@ fn JobCounts() -> impl IntoView {
                             .map(|state| {
                                 let n = count(&kind, state);
                                 let href = format!("?state={}&kind={kind}", state.as_str());
-                                let label = format!("{n} {} {kind} jobs", state_label(state).to_lowercase());
+                                let label = format!("{n} {} {kind} jobs", state_label(state).to_ascii_lowercase());
                                 view! {
                                     <td data-label=state_label(state)>
                                         {(n > 0).then(|| view! { <a href=href aria-label=label>{n}</a> })}
