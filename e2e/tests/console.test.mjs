@@ -211,7 +211,10 @@ test('the AI page shows the model and per-category figures, and saves a threshol
   await page.context().close();
 });
 
-test('a category and a subcategory are created, described and retired', async () => {
+test('a category and a subcategory are created, described, routed to a team and retired', async () => {
+  const stamp = Date.now();
+  const desk = await api.post('/admin/teams', { name: `Print desk ${stamp}` });
+  const field = await api.post('/admin/teams', { name: `Field service ${stamp}` });
   const page = await adminOn('/admin/categories', 'Categories');
   await page.getByText('Descriptions matter').waitFor();
   await page.getByRole('cell', { name: 'vpn (subcategory of network)' }).waitFor();
@@ -221,10 +224,14 @@ test('a category and a subcategory are created, described and retired', async ()
   await page.getByText('must not be empty').waitFor();
   await page.getByLabel('Name').fill('printers');
   await page.getByLabel('Description').fill('Printers, toner, paper jams and scanning to e-mail.');
+  await page.getByLabel('Tickets go to').selectOption({ label: desk.name });
   await page.getByRole('button', { name: 'Create category' }).click();
   await page.getByRole('status').filter({ hasText: 'Created printers.' }).waitFor();
   const printers = page.getByRole('row').filter({ hasText: 'paper jams' });
   await printers.getByText('Active').waitFor();
+  await printers.getByRole('cell', { name: desk.name }).waitFor();
+  const routed = async () => (await api.get('/categories?all=true')).find((c) => c.name === 'printers')?.teamId ?? null;
+  assert.equal(await routed(), desk.id);
 
   await page.getByRole('button', { name: 'New category' }).click();
   await page.getByLabel('Under').selectOption({ label: 'network' });
@@ -234,11 +241,22 @@ test('a category and a subcategory are created, described and retired', async ()
 
   await printers.getByRole('button', { name: 'Edit printers' }).click();
   await page.getByRole('heading', { level: 2, name: 'Edit printers' }).waitFor();
+  // The form starts from the current routing; another team is chosen.
+  const routing = page.getByLabel('Tickets go to');
+  assert.equal(await routing.inputValue(), desk.id);
+  await routing.selectOption({ label: field.name });
   await page.getByLabel('Description').fill('Printers, toner, paper jams, scanners.');
   await page.getByRole('button', { name: 'Save category' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved printers.' }).waitFor();
   const edited = page.getByRole('row').filter({ hasText: 'scanners' });
-  await edited.waitFor();
+  await edited.getByRole('cell', { name: field.name }).waitFor();
+  assert.equal(await routed(), field.id);
+  // "No team" clears the routing.
+  await edited.getByRole('button', { name: 'Edit printers' }).click();
+  await page.getByLabel('Tickets go to').selectOption('');
+  await page.getByRole('button', { name: 'Save category' }).click();
+  await edited.getByRole('cell', { name: 'No team' }).waitFor();
+  assert.equal(await routed(), null);
   await assertAccessible(page, 'the categories page');
 
   await edited.getByRole('button', { name: 'Retire printers' }).click();

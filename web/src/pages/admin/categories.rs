@@ -1,6 +1,7 @@
 //! The ticket taxonomy: categories with their subcategories, created, renamed, described,
-//! retired and restored here. The API deletes none (old tickets keep their category), so
-//! retiring is how a category goes away.
+//! routed to a team, retired and restored here. The API deletes none (old tickets keep their
+//! category), so retiring is how a category goes away. Routing needs the team directory
+//! (`admin:teams`); without it the page leaves each category's team as it is.
 
 use std::collections::BTreeMap;
 
@@ -11,10 +12,12 @@ use shared_types::admin::{CategoryDto, CreateCategoryRequest, UpdateCategoryRequ
 use shared_types::validation::{validate_category, validate_update_category};
 use uuid::Uuid;
 
+use super::category_fields::{CategoryFields, TeamSelect, Teams, trimmed};
 use super::frame::{AdminPage, DisclosureButton, Feedback, FeedbackLine};
 use crate::api::admin;
-use crate::components::{ConfirmButton, Empty, Field, QueryView, TextField, field_error};
+use crate::components::{ConfirmButton, Empty, QueryView};
 use crate::query::{QueryData, invalidate, use_query};
+use crate::session::use_session;
 
 const KEY: &str = "admin:categories";
 
@@ -46,6 +49,9 @@ fn refresh() {
 #[component]
 fn CategoriesBody(creating: RwSignal<bool>) -> impl IntoView {
     let categories = use_query(|| (KEY.to_owned(), ()), |()| admin::all_categories());
+    let session = use_session();
+    let teams: Teams = untrack(|| session.can(Permission::AdminTeams))
+        .then(|| use_query(|| ("admin:teams".to_owned(), ()), |()| admin::teams()).data);
     let feedback = Feedback::new();
     let editing = RwSignal::new(None::<Uuid>);
     let data = categories.data;
@@ -57,11 +63,11 @@ fn CategoriesBody(creating: RwSignal<bool>) -> impl IntoView {
     });
     view! {
         <Show when=move || creating.get()>
-            <CreateCategoryForm data feedback on_close=Callback::new(move |()| creating.set(false)) />
+            <CreateCategoryForm data teams feedback on_close=Callback::new(move |()| creating.set(false)) />
         </Show>
         {move || {
             chosen.get().map(|category| {
-                view! { <EditCategory category feedback on_close=Callback::new(move |()| editing.set(None)) /> }
+                view! { <EditCategory category teams feedback on_close=Callback::new(move |()| editing.set(None)) /> }
             })
         }}
         <FeedbackLine feedback />
@@ -77,7 +83,9 @@ fn CategoriesBody(creating: RwSignal<bool>) -> impl IntoView {
                 };
                 let rows = list
                     .iter()
-                    .map(|c| view! { <CategoryRow category=c.clone() parent=parent_name(c.parent_id) editing feedback /> })
+                    .map(|c| {
+                        view! { <CategoryRow category=c.clone() parent=parent_name(c.parent_id) teams editing feedback /> }
+                    })
                     .collect_view();
                 view! {
                     <div class="table-wrap">
@@ -87,6 +95,7 @@ fn CategoriesBody(creating: RwSignal<bool>) -> impl IntoView {
                                 <tr>
                                     <th scope="col">"Name"</th>
                                     <th scope="col">"Description"</th>
+                                    {teams.map(|_| view! { <th scope="col">"Tickets go to"</th> })}
                                     <th scope="col">"Status"</th>
                                     <th scope="col">"Actions"</th>
                                 </tr>
@@ -107,10 +116,11 @@ fn CategoryRow(
     category: CategoryDto,
     /// The parent's name, for a subcategory.
     parent: Option<String>,
+    teams: Teams,
     editing: RwSignal<Option<Uuid>>,
     feedback: Feedback,
 ) -> impl IntoView {
-    let CategoryDto { id, name, description, is_active, .. } = category;
+    let CategoryDto { id, name, description, is_active, team_id, .. } = category;
     let busy = RwSignal::new(false);
     let is_sub = parent.is_some();
     let label = StoredValue::new(name.clone());
@@ -148,6 +158,18 @@ fn CategoryRow(
                     None => view! { <span class="muted">"No description"</span> }.into_any(),
                 }}
             </td>
+            {teams.map(|teams| {
+                let team = move || {
+                    let name = team_id.and_then(|t| {
+                        teams.with(|l| l.into_iter().flatten().find(|team| team.id == t).map(|team| team.name.clone()))
+                    });
+                    match name {
+                        Some(name) => view! { <span>{name}</span> }.into_any(),
+                        None => view! { <span class="muted">"No team"</span> }.into_any(),
+                    }
+                };
+                view! { <td data-label="Tickets go to">{team}</td> }
+            })}
             <td data-label="Status">
                 {if is_active {
                     view! { <span class="badge badge-active">"Active"</span> }
@@ -194,50 +216,18 @@ fn CategoryRow(
     }
 }
 
-/// Name and description, used to create and to edit.
-#[component]
-fn CategoryFields(
-    /// Prefix for the controls' ids.
-    prefix: &'static str,
-    name: RwSignal<String>,
-    description: RwSignal<String>,
-    errors: RwSignal<BTreeMap<String, String>>,
-) -> impl IntoView {
-    let description_id = format!("{prefix}-description");
-    view! {
-        <TextField id=format!("{prefix}-name") label="Name" value=name error=field_error(errors, "name") />
-        <Field
-            id=description_id.clone()
-            label="Description"
-            error=field_error(errors, "description")
-            hint="What belongs here, in the words people use in tickets. AI triage reads it."
-        >
-            <textarea
-                id=description_id.clone()
-                rows="3"
-                aria-describedby=format!("{description_id}-error")
-                prop:value=description
-                on:input=move |ev| description.set(event_target_value(&ev))
-            ></textarea>
-        </Field>
-    }
-}
-
-/// The typed text, trimmed; `None` when blank.
-fn trimmed(value: RwSignal<String>) -> Option<String> {
-    Some(value.get_untracked().trim().to_owned()).filter(|t| !t.is_empty())
-}
-
 #[component]
 fn CreateCategoryForm(
     /// The categories, for the parent picker.
     data: QueryData<Vec<CategoryDto>>,
+    teams: Teams,
     feedback: Feedback,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let parent = RwSignal::new(String::new());
+    let team = RwSignal::new(String::new());
     let errors = RwSignal::new(BTreeMap::new());
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -247,7 +237,7 @@ fn CreateCategoryForm(
             name: trimmed(name).unwrap_or_default(),
             parent_id: Uuid::parse_str(&parent.get_untracked()).ok(),
             description: trimmed(description),
-            team_id: None,
+            team_id: Uuid::parse_str(&team.get_untracked()).ok(),
         };
         let problems = validate_category(&req);
         if !problems.is_empty() {
@@ -294,6 +284,7 @@ fn CreateCategoryForm(
                     </select>
                 </div>
                 <CategoryFields prefix="new-category" name description errors />
+                {teams.map(|teams| view! { <TeamSelect id="new-category-team" teams value=team /> })}
                 <div class="form-actions">
                     <button class="btn btn-primary" type="submit" disabled=busy>"Create category"</button>
                     <button class="btn" type="button" on:click=move |_| on_close.run(())>"Close"</button>
@@ -304,8 +295,9 @@ fn CreateCategoryForm(
 }
 
 #[component]
-fn EditCategory(category: CategoryDto, feedback: Feedback, on_close: Callback<()>) -> impl IntoView {
+fn EditCategory(category: CategoryDto, teams: Teams, feedback: Feedback, on_close: Callback<()>) -> impl IntoView {
     let id = category.id;
+    let team = RwSignal::new(category.team_id.map(|t| t.to_string()).unwrap_or_default());
     let title = format!("Edit {}", category.name);
     let name = RwSignal::new(category.name);
     let description = RwSignal::new(category.description.unwrap_or_default());
@@ -318,6 +310,8 @@ fn EditCategory(category: CategoryDto, feedback: Feedback, on_close: Callback<()
         let req = UpdateCategoryRequest {
             name: Some(trimmed(name).unwrap_or_default()),
             description: Some(trimmed(description).unwrap_or_default()),
+            // Unchanged when the teams cannot be read; "No team" clears the routing.
+            team_id: teams.map(|_| Uuid::parse_str(&team.get_untracked()).ok()),
             ..UpdateCategoryRequest::default()
         };
         let problems = validate_update_category(&req);
@@ -346,6 +340,7 @@ fn EditCategory(category: CategoryDto, feedback: Feedback, on_close: Callback<()
             <h2 id="edit-category-title">{title}</h2>
             <form on:submit=submit novalidate>
                 <CategoryFields prefix="edit-category" name description errors />
+                {teams.map(|teams| view! { <TeamSelect id="edit-category-team" teams value=team /> })}
                 <div class="form-actions">
                     <button class="btn btn-primary" type="submit" disabled=busy>"Save category"</button>
                     <button class="btn" type="button" on:click=move |_| on_close.run(())>"Cancel"</button>

@@ -5,6 +5,7 @@
 mod ai;
 mod audit;
 mod categories;
+mod category_fields;
 mod frame;
 mod jobs;
 mod roles;
