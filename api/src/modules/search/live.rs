@@ -1,11 +1,6 @@
-//! An embedded index kept equal to its tables by tailing the `search_changes` log.
-//!
-//! At start the index is built from every row its [`Source`] names and remembers the last log
-//! entry it reflects. From then on one task per instance tails the log in order: every change
-//! appends an entry in the same transaction as the change, so an index that has applied entry
-//! N reflects exactly the rows as of N, whichever instance made the changes. The task wakes at
-//! once when this instance commits a change ([`LiveIndex::nudge`]) and polls every second for
-//! the others'. Nothing is lost if the process dies: the next start rebuilds from the database.
+//! A search index kept equal to its tables by following the `search_changes` log (see
+//! [`super::follow`]): built from every row its [`Source`] names, then updated from the log
+//! entries of its entity kind.
 //!
 //! An entity may be several documents (a ticket with internal notes is a public document and
 //! a full one), told apart by a part number.
@@ -13,26 +8,20 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::changelog::{self, ChangeOp};
+use super::changelog::{ChangeOp, SearchChange};
 use super::embedded::EmbeddedStore;
+use super::follow::{self, Follower, LogCursor};
 use super::{
     DocKey, Embedder, EmbeddingOptions, EmbeddingStatus, SearchBackend, SearchConfig, SearchDocument, SearchError,
     SearchHit, SearchIndex, SearchQuery, SearchResults,
 };
 use crate::error::ApiError;
 
-/// How often the log is read when nothing nudged.
-const POLL: Duration = Duration::from_secs(1);
-/// Log entries applied per round.
-const BATCH: u64 = 500;
 /// Parts an entity may have.
 const MAX_PARTS: u8 = 2;
 /// Documents sent to the store at once while building.
@@ -85,11 +74,7 @@ pub trait Source: Send + Sync + 'static {
 /// The store, and how far it has read the change log.
 pub struct LiveIndex<S> {
     store: Arc<dyn SearchBackend>,
-    /// The last applied `search_changes` id; -1 until the first build finished.
-    applied: AtomicI64,
-    /// One catch-up at a time (the task's, or a reader's in [`LiveIndex::sync`]).
-    catching: tokio::sync::Mutex<()>,
-    wake: Notify,
+    cursor: LogCursor,
     source: PhantomData<fn() -> S>,
 }
 
@@ -111,13 +96,7 @@ pub fn shared_embedder(options: &EmbeddingOptions) -> (Option<Arc<dyn Embedder>>
 impl<S: Source> LiveIndex<S> {
     /// An index kept in `store`; [`LiveIndex::run`] fills it.
     pub fn new(store: Arc<dyn SearchBackend>) -> Arc<Self> {
-        Arc::new(Self {
-            store,
-            applied: AtomicI64::new(-1),
-            catching: tokio::sync::Mutex::new(()),
-            wake: Notify::new(),
-            source: PhantomData,
-        })
+        Arc::new(Self { store, cursor: LogCursor::default(), source: PhantomData })
     }
 
     /// An index in this process's memory, semantic when `embedder` is given.
@@ -132,12 +111,12 @@ impl<S: Source> LiveIndex<S> {
 
     /// Whether the first build finished (searches before it find nothing).
     pub fn is_ready(&self) -> bool {
-        self.applied.load(Ordering::SeqCst) >= 0
+        self.cursor.is_ready()
     }
 
     /// The last change-log entry the index reflects (-1 before the first build).
     pub fn applied(&self) -> i64 {
-        self.applied.load(Ordering::SeqCst)
+        self.cursor.applied()
     }
 
     /// Indexed documents.
@@ -157,7 +136,7 @@ impl<S: Source> LiveIndex<S> {
 
     /// Tells the task this instance committed a change.
     pub fn nudge(&self) {
-        self.wake.notify_one();
+        self.cursor.nudge();
     }
 
     /// Runs a query; answers entity ids, parts and hits, best first.
@@ -200,36 +179,35 @@ impl<S: Source> LiveIndex<S> {
 
     /// Builds the index, then follows the change log until the process ends.
     pub async fn run(self: Arc<Self>, db: DatabaseConnection) {
-        loop {
-            match self.build(&db).await {
-                Ok(()) => break,
-                Err(e) => tracing::warn!(entity = S::ENTITY, error = %e, "building a search index failed; retrying"),
-            }
-            tokio::time::sleep(POLL * 5).await;
-        }
-        tracing::info!(
-            entity = S::ENTITY,
-            backend = self.backend(),
-            documents = self.len(),
-            semantic = self.embedding_status().is_ok(),
-            "search index built"
-        );
-        loop {
-            match self.catch_up(&db).await {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(entity = S::ENTITY, error = %e, "reading the search change log failed"),
-            }
-            let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
-        }
+        follow::run(self.as_ref(), &db).await;
     }
 
     /// Puts every row's documents in the store and takes out what no longer belongs (the
     /// start, and `reindex`).
     pub async fn build(&self, db: &DatabaseConnection) -> Result<(), ApiError> {
-        let _one = self.catching.lock().await;
-        // The log position first: changes after it are applied again on top, which is harmless.
-        let last = changelog::last_change_id(db).await?;
+        follow::build(self, db).await
+    }
+
+    /// Applies every change committed before the call (see [`follow::sync`]).
+    pub async fn sync(&self, db: &DatabaseConnection) -> Result<(), ApiError> {
+        follow::sync(self, db).await
+    }
+
+    async fn upsert(&self, docs: Vec<SourceDocument>) -> Result<(), ApiError> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let docs = docs.into_iter().map(|d| ((d.entity_id, d.part), d.doc)).collect();
+        self.store.upsert(docs).await.map_err(store_failed)
+    }
+}
+
+impl<S: Source> Follower for LiveIndex<S> {
+    fn cursor(&self) -> &LogCursor {
+        &self.cursor
+    }
+
+    async fn rebuild(&self, db: &DatabaseConnection) -> Result<(), ApiError> {
         let docs = S::documents(db, None).await?;
         let fresh: HashSet<DocKey> = docs.iter().map(|d| (d.entity_id, d.part)).collect();
         let indexed = self.store.fingerprints().await.map_err(store_failed)?;
@@ -242,64 +220,44 @@ impl<S: Source> LiveIndex<S> {
         for chunk in changed.chunks(BUILD_CHUNK) {
             self.upsert(chunk.to_vec()).await?;
         }
-        self.applied.store(last, Ordering::SeqCst);
         Ok(())
     }
 
-    /// Applies every change committed before the call, so whoever just changed something
-    /// finds it (read-your-writes): one indexed query when nothing is pending. Does nothing
-    /// before the first build, and leaves a large backlog (a re-index) to the task rather
-    /// than make a reader wait for it.
-    pub async fn sync(&self, db: &DatabaseConnection) -> Result<(), ApiError> {
-        if !self.is_ready() {
-            return Ok(());
-        }
-        let last = changelog::last_change_id(db).await?;
-        if last - self.applied() > BATCH as i64 {
-            return Ok(());
-        }
-        while self.applied() < last {
-            if !self.catch_up(db).await? {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Applies the next batch of log entries; answers whether there may be more.
-    pub async fn catch_up(&self, db: &DatabaseConnection) -> Result<bool, ApiError> {
-        let _one = self.catching.lock().await;
-        let after = self.applied();
-        let changes = changelog::changes_after(db, None, after, BATCH).await?;
-        let Some(last) = changes.last().map(|c| c.id) else { return Ok(false) };
+    async fn apply(&self, db: &DatabaseConnection, changes: &[SearchChange]) -> Result<(), ApiError> {
         let mine: Vec<_> = changes.iter().filter(|c| c.entity == S::ENTITY).collect();
         let mut touched: Vec<Uuid> = mine.iter().map(|c| c.entity_id).collect();
         touched.sort_unstable();
         touched.dedup();
-        if !touched.is_empty() {
-            // The current rows decide, not the entries: a row changed twice within one batch
-            // is read once, as it is now.
-            let current = S::documents(db, Some(touched.clone())).await?;
-            let gone: Vec<DocKey> = touched
-                .iter()
-                .flat_map(|id| (0..MAX_PARTS).map(move |part| (*id, part)))
-                .filter(|key| !current.iter().any(|d| (d.entity_id, d.part) == *key))
-                .collect();
-            let deletes = mine.iter().filter(|c| c.op == ChangeOp::Delete).count();
-            self.upsert(current).await?;
-            self.store.remove(gone).await.map_err(store_failed)?;
-            tracing::debug!(entity = S::ENTITY, entries = mine.len(), deletes, "search index caught up");
-        }
-        self.applied.store(last, Ordering::SeqCst);
-        Ok(changes.len() as u64 == BATCH)
-    }
-
-    async fn upsert(&self, docs: Vec<SourceDocument>) -> Result<(), ApiError> {
-        if docs.is_empty() {
+        if touched.is_empty() {
             return Ok(());
         }
-        let docs = docs.into_iter().map(|d| ((d.entity_id, d.part), d.doc)).collect();
-        self.store.upsert(docs).await.map_err(store_failed)
+        // The current rows decide, not the entries: a row changed twice within one batch is
+        // read once, as it is now.
+        let current = S::documents(db, Some(touched.clone())).await?;
+        let gone: Vec<DocKey> = touched
+            .iter()
+            .flat_map(|id| (0..MAX_PARTS).map(move |part| (*id, part)))
+            .filter(|key| !current.iter().any(|d| (d.entity_id, d.part) == *key))
+            .collect();
+        let deletes = mine.iter().filter(|c| c.op == ChangeOp::Delete).count();
+        self.upsert(current).await?;
+        self.store.remove(gone).await.map_err(store_failed)?;
+        tracing::debug!(entity = S::ENTITY, entries = mine.len(), deletes, "search index caught up");
+        Ok(())
+    }
+
+    fn built(&self) {
+        tracing::info!(
+            entity = S::ENTITY,
+            backend = self.backend(),
+            documents = self.len(),
+            semantic = self.embedding_status().is_ok(),
+            "search index built"
+        );
+    }
+
+    fn name(&self) -> &'static str {
+        S::ENTITY
     }
 }
 

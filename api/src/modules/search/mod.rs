@@ -12,6 +12,7 @@ pub mod changelog;
 pub mod embedded;
 pub mod embedding;
 pub mod eval;
+pub mod follow;
 pub mod fusion;
 pub mod highlight;
 mod index;

@@ -12,28 +12,22 @@
 //! tickets the caller may see; the database still checks the few it answers.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::ENTITY_TICKET_EMBEDDING;
 use super::store::{self, ModelId, TicketFacts};
 use crate::error::ApiError;
 use crate::modules::auth::TicketScope;
-use crate::modules::search::changelog;
+use crate::modules::search::changelog::SearchChange;
+use crate::modules::search::follow::{self, Follower, LogCursor};
 use crate::modules::search::vector::VectorIndex;
 use crate::modules::search::{Embedder, EmbeddingStatus};
 use crate::modules::tickets::search::ENTITY_TICKET;
 
-/// How often the log is read when nothing nudged.
-const POLL: Duration = Duration::from_secs(1);
-/// Log entries applied per round.
-const BATCH: u64 = 500;
 /// Embeddings read per query while building.
 const PAGE: u64 = 1_000;
 
@@ -43,10 +37,7 @@ pub struct SimilarIndex {
     status: EmbeddingStatus,
     window: chrono::TimeDelta,
     entries: RwLock<Entries>,
-    /// The last applied `search_changes` id; -1 until the first build finished.
-    applied: AtomicI64,
-    catching: tokio::sync::Mutex<()>,
-    wake: Notify,
+    cursor: LogCursor,
 }
 
 /// One listable ticket.
@@ -123,9 +114,7 @@ impl SimilarIndex {
                 .and_then(chrono::TimeDelta::try_days)
                 .unwrap_or(chrono::TimeDelta::MAX),
             entries: RwLock::new(entries),
-            applied: AtomicI64::new(-1),
-            catching: tokio::sync::Mutex::new(()),
-            wake: Notify::new(),
+            cursor: LogCursor::default(),
         })
     }
 
@@ -151,7 +140,7 @@ impl SimilarIndex {
 
     /// Whether the first build finished.
     pub fn is_ready(&self) -> bool {
-        self.applied.load(Ordering::SeqCst) >= 0
+        self.cursor.is_ready()
     }
 
     /// Tickets held.
@@ -166,7 +155,7 @@ impl SimilarIndex {
 
     /// Tells the task this instance committed a change.
     pub fn nudge(&self) {
-        self.wake.notify_one();
+        self.cursor.nudge();
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
@@ -208,42 +197,9 @@ impl SimilarIndex {
 
     /// Loads the stored embeddings, then follows the change log until the process ends.
     pub async fn run(self: Arc<Self>, db: DatabaseConnection) {
-        if self.embedder.is_none() {
-            return;
+        if self.embedder.is_some() {
+            follow::run(self.as_ref(), &db).await;
         }
-        loop {
-            match self.build(&db).await {
-                Ok(()) => break,
-                Err(e) => tracing::warn!(error = ?e, "loading the ticket embeddings failed; retrying"),
-            }
-            tokio::time::sleep(POLL * 5).await;
-        }
-        tracing::info!(tickets = self.len(), "similar tickets: embeddings loaded");
-        loop {
-            match self.catch_up(&db).await {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = ?e, "similar tickets: reading the change log failed"),
-            }
-            let _ = tokio::time::timeout(POLL, self.wake.notified()).await;
-        }
-    }
-
-    /// Reads every stored embedding of the listable tickets.
-    async fn build(&self, db: &DatabaseConnection) -> Result<(), ApiError> {
-        let Some(model) = self.model() else { return Ok(()) };
-        let _one = self.catching.lock().await;
-        // The log position first: changes after it are applied again on top, which is harmless.
-        let last = changelog::last_change_id(db).await?;
-        let mut after = None;
-        loop {
-            let ids = store::embedded_after(db, &model, after, PAGE).await?;
-            let Some(last_id) = ids.last().copied() else { break };
-            self.load(db, &model, &ids).await?;
-            after = Some(last_id);
-        }
-        self.applied.store(last, Ordering::SeqCst);
-        Ok(())
     }
 
     /// Reads `ids` from the tables: listable ones with a vector are (re)placed, others dropped.
@@ -268,31 +224,33 @@ impl SimilarIndex {
         Ok(())
     }
 
-    /// Applies every change committed before the call (read-your-writes), unless the backlog
-    /// is large (a re-index), which the task works through instead.
+    /// Applies every change committed before the call (see [`follow::sync`]).
     pub async fn sync(&self, db: &DatabaseConnection) -> Result<(), ApiError> {
-        if !self.is_ready() {
-            return Ok(());
-        }
-        let last = changelog::last_change_id(db).await?;
-        if last - self.applied.load(Ordering::SeqCst) > BATCH as i64 {
-            return Ok(());
-        }
-        while self.applied.load(Ordering::SeqCst) < last {
-            if !self.catch_up(db).await? {
-                break;
-            }
+        follow::sync(self, db).await
+    }
+}
+
+impl Follower for SimilarIndex {
+    fn cursor(&self) -> &LogCursor {
+        &self.cursor
+    }
+
+    /// Reads every stored embedding of the listable tickets.
+    async fn rebuild(&self, db: &DatabaseConnection) -> Result<(), ApiError> {
+        let Some(model) = self.model() else { return Ok(()) };
+        let mut after = None;
+        loop {
+            let ids = store::embedded_after(db, &model, after, PAGE).await?;
+            let Some(last_id) = ids.last().copied() else { break };
+            self.load(db, &model, &ids).await?;
+            after = Some(last_id);
         }
         Ok(())
     }
 
-    /// Applies the next batch of log entries; answers whether there may be more.
-    async fn catch_up(&self, db: &DatabaseConnection) -> Result<bool, ApiError> {
-        let Some(model) = self.model() else { return Ok(false) };
-        let _one = self.catching.lock().await;
-        let after = self.applied.load(Ordering::SeqCst);
-        let changes = changelog::changes_after(db, None, after, BATCH).await?;
-        let Some(last) = changes.last().map(|c| c.id) else { return Ok(false) };
+    /// Reads again the tickets the entries name (a ticket's own change, or a new vector).
+    async fn apply(&self, db: &DatabaseConnection, changes: &[SearchChange]) -> Result<(), ApiError> {
+        let Some(model) = self.model() else { return Ok(()) };
         let mut touched: Vec<Uuid> = changes
             .iter()
             .filter(|c| c.entity == ENTITY_TICKET || c.entity == ENTITY_TICKET_EMBEDDING)
@@ -303,8 +261,15 @@ impl SimilarIndex {
         for chunk in touched.chunks(PAGE as usize) {
             self.load(db, &model, chunk).await?;
         }
-        self.applied.store(last, Ordering::SeqCst);
-        Ok(changes.len() as u64 == BATCH)
+        Ok(())
+    }
+
+    fn built(&self) {
+        tracing::info!(tickets = self.len(), "similar tickets: embeddings loaded");
+    }
+
+    fn name(&self) -> &'static str {
+        "similar tickets"
     }
 }
 
