@@ -160,10 +160,12 @@ test('offline, a deep link still opens the app shell', async () => {
 test('console and authoring pages load their build online and say they need a connection offline', async () => {
   const { context, page } = await openWithWorker();
   try {
-    const online = await page.goto(`${server.url}/admin/users`);
+    // The page's body is read as soon as it arrives: once loaded, a build without a session
+    // hands the visitor to the sign-in page, and a body navigated away from cannot be read.
+    const online = await page.goto(`${server.url}/admin/users`, { waitUntil: 'commit' });
     assert.equal(online.status(), 200);
     assert.match(await online.text(), /\/console\/helpdesk-console-[0-9a-f]+_bg\.wasm/, 'the console build');
-    const editor = await page.goto(`${server.url}/kb/new`);
+    const editor = await page.goto(`${server.url}/kb/new`, { waitUntil: 'commit' });
     assert.match(await editor.text(), /\/authoring\/helpdesk-authoring-[0-9a-f]+_bg\.wasm/, 'the authoring build');
     await context.setOffline(true);
     const res = await page.goto(`${server.url}/kb/new`);
