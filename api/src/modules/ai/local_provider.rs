@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::features::{Encoded, ticket_text};
 use super::local::{Encoder, Example, LocalModel, LocalParams, priority_index};
 use super::provider::{LabelledText, ProviderAnswer, ProviderError, TicketText, Triage, TriageProvider};
+use super::remembered::RememberedEmbeddings;
 use super::taxonomy::Taxonomy;
 use super::zeroshot::{KbExample, ZeroShot};
 use crate::modules::search::EmbeddingOptions;
@@ -28,6 +29,8 @@ pub struct LocalProvider {
     kb: Vec<KbExample>,
     params: LocalParams,
     current: Mutex<Option<Arc<Current>>>,
+    /// What earlier builds embedded, so a retrain embeds only new texts.
+    remembered: RememberedEmbeddings,
 }
 
 /// The model name stored with predictions.
@@ -47,7 +50,7 @@ impl LocalProvider {
     /// needed, with `kb` articles as zero-shot evidence. Without a usable model every
     /// prediction fails with the reason, and the job retries.
     pub fn new(embedding: EmbeddingOptions, kb: Vec<KbExample>, params: LocalParams) -> Self {
-        Self { embedding, kb, params, current: Mutex::new(None) }
+        Self { embedding, kb, params, current: Mutex::new(None), remembered: RememberedEmbeddings::default() }
     }
 
     fn embedder(&self) -> Result<Arc<dyn Embedder>, ProviderError> {
@@ -80,15 +83,17 @@ impl LocalProvider {
         key: Option<&str>,
         examples: &[LabelledText],
     ) -> Result<Current, ProviderError> {
-        let embedder = self.embedder()?;
+        let shared = self.embedder()?;
+        let embedder = self.remembered.around(shared.as_ref());
         let analyzer = Analyzer::default();
         let failed = |e: crate::modules::search::embedding::EmbedError| ProviderError::Failed(e.to_string());
         let zero_shot =
-            ZeroShot::build(taxonomy, &self.kb, embedder.as_ref(), &analyzer, self.params.zero_shot).map_err(failed)?;
+            ZeroShot::build(taxonomy, &self.kb, &embedder, &analyzer, self.params.zero_shot).map_err(failed)?;
         let mut model = LocalModel::zero_shot(taxonomy.clone(), zero_shot, self.params.clone());
         let texts: Vec<String> = examples.iter().map(|e| ticket_text(&e.ticket.title, &e.ticket.description)).collect();
         let encoded: Vec<Encoded> =
-            Encoder { embedder: embedder.as_ref(), analyzer: &analyzer }.encode(&texts).map_err(failed)?;
+            Encoder { embedder: &embedder, analyzer: &analyzer }.encode(&texts).map_err(failed)?;
+        embedder.keep(!examples.is_empty());
         let usable: Vec<Example> = examples
             .iter()
             .zip(encoded)

@@ -16,6 +16,7 @@ pub mod local_provider;
 pub mod metrics;
 pub mod openai;
 pub mod provider;
+pub mod remembered;
 pub mod ridge;
 pub mod routes;
 pub mod store;
