@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::modules::search::embedding::{EmbedError, Embedder};
+use crate::modules::search::embedding::{EmbedError, Embedder, fill_missing};
 
 pub(super) struct CachedEmbedder<'a> {
     inner: &'a dyn Embedder,
@@ -54,19 +54,13 @@ impl Embedder for CachedEmbedder<'_> {
     }
 
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let mut out: Vec<Option<Vec<f32>>> = texts.iter().map(|t| self.read(t)).collect();
-        let missing: Vec<&str> = texts.iter().zip(&out).filter(|(_, v)| v.is_none()).map(|(t, _)| *t).collect();
-        if !missing.is_empty() {
-            let mut fresh = self.inner.embed(&missing)?.into_iter();
-            for (text, slot) in texts.iter().zip(out.iter_mut()) {
-                if slot.is_none() {
-                    let vector = fresh.next().unwrap_or_default();
-                    self.write(text, &vector);
-                    *slot = Some(vector);
-                }
-            }
+        let known: Vec<Option<Vec<f32>>> = texts.iter().map(|t| self.read(t)).collect();
+        let was_known: Vec<bool> = known.iter().map(Option::is_some).collect();
+        let vectors = fill_missing(self.inner, texts, known)?;
+        for ((text, vector), _) in texts.iter().zip(&vectors).zip(&was_known).filter(|(_, known)| !**known) {
+            self.write(text, vector);
         }
-        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+        Ok(vectors)
     }
 }
 

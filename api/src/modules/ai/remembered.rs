@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-use crate::modules::search::embedding::{EmbedError, Embedder};
+use crate::modules::search::embedding::{EmbedError, Embedder, fill_missing};
 
 /// Vectors by text, for one embedding model.
 #[derive(Debug, Default)]
@@ -72,17 +72,12 @@ impl Embedder for Remembering<'_> {
     }
 
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let mut out: Vec<Option<Vec<f32>>> = {
+        let known: Vec<Option<Vec<f32>>> = {
             let memory = self.memory.vectors.lock().unwrap_or_else(PoisonError::into_inner);
             let used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
             texts.iter().map(|t| used.get(*t).or_else(|| memory.get(*t)).cloned()).collect()
         };
-        let missing: Vec<&str> = texts.iter().zip(&out).filter(|(_, v)| v.is_none()).map(|(t, _)| *t).collect();
-        let mut fresh = if missing.is_empty() { Vec::new() } else { self.inner.embed(&missing)? }.into_iter();
-        for slot in out.iter_mut().filter(|slot| slot.is_none()) {
-            *slot = Some(fresh.next().ok_or_else(|| EmbedError::Tokenizer("fewer vectors than texts".into()))?);
-        }
-        let vectors: Vec<Vec<f32>> = out.into_iter().flatten().collect();
+        let vectors = fill_missing(self.inner, texts, known)?;
         let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
         for (text, vector) in texts.iter().zip(&vectors) {
             used.entry((*text).to_owned()).or_insert_with(|| vector.clone());

@@ -20,6 +20,26 @@ pub trait Embedder: Send + Sync {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
 }
 
+/// The vectors of `texts` where `known` has none yet embedded by `inner` in one call, the
+/// others kept: what an embedder that remembers vectors answers, in the order of `texts`.
+pub fn fill_missing(
+    inner: &dyn Embedder,
+    texts: &[&str],
+    known: Vec<Option<Vec<f32>>>,
+) -> Result<Vec<Vec<f32>>, EmbedError> {
+    let missing: Vec<&str> = texts.iter().zip(&known).filter(|(_, v)| v.is_none()).map(|(t, _)| *t).collect();
+    let mut fresh = if missing.is_empty() { Vec::new() } else { inner.embed(&missing)? }.into_iter();
+    known
+        .into_iter()
+        .map(|v| match v {
+            Some(v) => Ok(v),
+            None => {
+                fresh.next().ok_or_else(|| EmbedError::Tokenizer("the model answered fewer vectors than texts".into()))
+            }
+        })
+        .collect()
+}
+
 /// Why texts could not be embedded.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
